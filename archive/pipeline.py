@@ -1,0 +1,216 @@
+"""Run an import: read sources, parse in worker processes, store in batches, then thread."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import FrameType
+
+from sqlalchemy.engine import Engine
+
+from archive import derive, store
+from archive.errors import IngestError, MessageRejected
+from archive.models import ImportSummary, Message, RawItem, SourceError
+from ingest.message import parse_message
+from ingest.sources import default_list_name, detect_format, iter_source
+
+# Messages sent to a worker at once, and stored per transaction.
+CHUNK_SIZE = 500
+# A message that takes longer than this to parse is quarantined, not waited for.
+PARSE_SECONDS = 10
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The outcome of parsing one item: a message, or the reason it was rejected."""
+
+    item: RawItem
+    message: Message | None
+    reason: str = ""
+
+
+def import_paths(
+    engine: Engine,
+    paths: Sequence[Path],
+    *,
+    list_name: str | None = None,
+    fmt: str = "auto",
+    workers: int = 2,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import every path into the store, thread what arrived, and return the summary."""
+    started = time.perf_counter()
+    counts = {"imported": 0, "duplicates": 0, "quarantined": 0}
+    errors: list[str] = []
+    with _parser(workers) as parse_chunks:
+        for path in paths:
+            for source, path_format, name in _units(path, fmt, list_name, errors):
+                items = iter_source(source, path_format)
+                _store_all(engine, parse_chunks(_chunked(items)), name, counts, errors, progress)
+    touched = derive.thread_pending(engine)
+    return ImportSummary(
+        imported=counts["imported"],
+        duplicates=counts["duplicates"],
+        quarantined=counts["quarantined"],
+        threads_touched=touched,
+        seconds=time.perf_counter() - started,
+        errors=tuple(errors),
+    )
+
+
+def _units(
+    path: Path, fmt: str, list_name: str | None, errors: list[str]
+) -> Iterator[tuple[Path, str, str]]:
+    """Yield (source, format, list) for a path; a folder is walked and each file detected."""
+    try:
+        path_format = detect_format(path) if fmt == "auto" else fmt
+    except IngestError as error:
+        errors.append(f"{path}: {error}")
+        return
+    if not path.is_dir() or path_format == "public-inbox":
+        yield path, path_format, list_name or default_list_name(path, path_format)
+        return
+    # A folder may mix message files (Maildir, .eml) with monthly archives: detect each file.
+    folder_list = list_name or default_list_name(path, path_format)
+    for file in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
+        try:
+            file_format = detect_format(file) if fmt == "auto" else _file_format(fmt)
+        except IngestError as error:
+            errors.append(f"{file}: {error}")
+            continue
+        if file_format == "eml":
+            yield file, "eml", folder_list
+        else:
+            yield file, file_format, list_name or default_list_name(file, file_format)
+
+
+def _file_format(folder_format: str) -> str:
+    """Return the format of each file in a folder imported with a forced format."""
+    return "eml" if folder_format in ("maildir", "eml") else folder_format
+
+
+def _hidden(file: Path, top: Path) -> bool:
+    """Tell whether file is a dotfile or in a dot folder or a Maildir tmp/ below top."""
+    parts = file.relative_to(top).parts
+    return any(part.startswith(".") for part in parts) or "tmp" in parts[:-1]
+
+
+def _store_all(
+    engine: Engine,
+    chunks: Iterable[list[Parsed | SourceError]],
+    list_name: str,
+    counts: dict[str, int],
+    errors: list[str],
+    progress: Progress | None,
+) -> None:
+    """Store parsed chunks, one transaction each, quarantining what failed."""
+    for chunk in chunks:
+        good = [(p.message, p.item.source, p.item.offset) for p in chunk if isinstance(p, Parsed) and p.message]
+        with engine.begin() as conn:
+            if good:
+                added, duplicates = store.add_messages(conn, good, list_name)
+                counts["imported"] += added
+                counts["duplicates"] += duplicates
+            for bad in chunk:
+                if isinstance(bad, SourceError):
+                    errors.append(f"{bad.source} at {bad.offset}: {bad.reason}")
+                    store.add_quarantine(conn, bad.source, bad.offset, bad.reason, bad.raw)
+                    counts["quarantined"] += 1
+                elif bad.message is None:
+                    store.add_quarantine(conn, bad.item.source, bad.item.offset, bad.reason, bad.item.raw)
+                    counts["quarantined"] += 1
+        if progress:
+            progress(len(chunk))
+
+
+def _chunked(items: Iterable[RawItem | SourceError]) -> Iterator[list[RawItem | SourceError]]:
+    """Group items into lists of CHUNK_SIZE."""
+    chunk: list[RawItem | SourceError] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= CHUNK_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+ChunkParser = Callable[[Iterable[list[RawItem | SourceError]]], Iterator[list[Parsed | SourceError]]]
+
+
+@contextmanager
+def _parser(workers: int) -> Iterator[ChunkParser]:
+    """Yield a function that parses chunks in order, in worker processes when workers > 0."""
+    if workers <= 0:
+        previous = _install_alarm() if threading.current_thread() is threading.main_thread() else None
+        try:
+            yield lambda chunks: (parse_chunk(chunk) for chunk in chunks)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGALRM, previous)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_install_alarm) as pool:
+        yield lambda chunks: _parse_in_pool(pool, chunks, workers)
+
+
+def _parse_in_pool(
+    pool: ProcessPoolExecutor, chunks: Iterable[list[RawItem | SourceError]], workers: int
+) -> Iterator[list[Parsed | SourceError]]:
+    """Parse chunks in the pool, in order, with a bounded number in flight (bounded memory)."""
+    in_flight: deque[Future[list[Parsed | SourceError]]] = deque()
+    for chunk in chunks:
+        in_flight.append(pool.submit(parse_chunk, chunk))
+        if len(in_flight) > 2 * workers:
+            yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
+
+
+def parse_chunk(chunk: list[RawItem | SourceError]) -> list[Parsed | SourceError]:
+    """Parse every item of a chunk, turning each failure into a rejected Parsed."""
+    return [item if isinstance(item, SourceError) else parse_item(item) for item in chunk]
+
+
+def parse_item(item: RawItem) -> Parsed:
+    """Parse one item; any failure is kept as the reason (this is the per-item import loop)."""
+    try:
+        with _time_limit(PARSE_SECONDS):
+            message = parse_message(
+                item.raw, envelope=item.envelope, archive_month=item.archive_month, source_url=item.source_url
+            )
+    except MessageRejected as error:
+        return Parsed(item, None, f"rejected: {error}")
+    except Exception as error:  # noqa: BLE001 - quarantine anything the parser did not foresee
+        return Parsed(item, None, f"parser failed: {type(error).__name__}: {error}")
+    return Parsed(replace(item, raw=b""), message)
+
+
+def _install_alarm() -> signal.Handlers | Callable[..., object] | int | None:
+    """Make SIGALRM raise so a runaway parse can be cut short; return the old handler."""
+    return signal.signal(signal.SIGALRM, _on_alarm)
+
+
+def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
+    raise MessageRejected(f"parsing took longer than {PARSE_SECONDS} s")
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Raise MessageRejected if the block runs longer than seconds (main thread only)."""
+    if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+        yield  # no handler installed (e.g. a thread): run without a limit
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)

@@ -1,0 +1,31 @@
+"""Where Minutebook keeps its data, and how to reach the database (no Flask here)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from archive import store
+
+# The checkout (or installed tree) root: templates/, static/ and the default instance/ live here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir(configured: str | os.PathLike[str] | None = None) -> Path:
+    """Return the data directory: the given one, $MINUTEBOOK_DATA, or instance/ in the checkout."""
+    chosen = configured or os.environ.get("MINUTEBOOK_DATA") or PROJECT_ROOT / "instance"
+    path = Path(chosen).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(directory: Path, configured: str | None = None) -> str:
+    """Return the database URL: the configured one, $MINUTEBOOK_DATABASE_URL, or SQLite in directory."""
+    return configured or os.environ.get("MINUTEBOOK_DATABASE_URL") or f"sqlite:///{directory / 'minutebook.sqlite3'}"
+
+
+def engine_for(directory: Path, url: str | None = None) -> Engine:
+    """Open (creating if needed) the store for a data directory."""
+    return store.open_engine(database_url(directory, url))

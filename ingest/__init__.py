@@ -1,0 +1,1 @@
+"""Pure parsers and streaming readers for every source format."""

@@ -1,0 +1,1 @@
+"""The Whoosh search index: the only package that imports whoosh."""

@@ -1,0 +1,50 @@
+"""Store queries on a fresh SQLite database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archive import settings, store
+from ingest.message import parse_message
+
+RAW = b"From: A <a@example.org>\nSubject: hi\nMessage-ID: <x@example.org>\nDate: Mon, 04 Mar 2024 09:00:00 +0000\n\nhello\n"
+
+
+def test_same_content_is_stored_once_and_joins_a_second_list(tmp_path: Path) -> None:
+    engine = settings.engine_for(settings.data_dir(tmp_path))
+    message = parse_message(RAW)
+    with engine.begin() as conn:
+        assert store.add_messages(conn, [(message, "a.mbox", 0)], "one") == (1, 0)
+        assert store.add_messages(conn, [(message, "b.mbox", 0)], "two") == (0, 1)
+        assert {s.name: s.messages for s in store.list_summaries(conn)} == {"one": 1, "two": 1}
+        assert store.message_count(conn) == 1
+
+
+def test_same_message_id_with_other_content_keeps_both(tmp_path: Path) -> None:
+    engine = settings.engine_for(settings.data_dir(tmp_path))
+    first, second = parse_message(RAW), parse_message(RAW.replace(b"hello", b"changed"))
+    with engine.begin() as conn:
+        store.add_messages(conn, [(first, "a.mbox", 0), (second, "a.mbox", 200)], "one")
+        assert store.message_count(conn) == 2
+
+
+def test_raw_bytes_are_kept(tmp_path: Path) -> None:
+    engine = settings.engine_for(settings.data_dir(tmp_path))
+    with engine.begin() as conn:
+        store.add_messages(conn, [(parse_message(RAW), "a.mbox", 0)], "one")
+        assert store.raw_message(conn, 1) == RAW
+
+
+def test_quarantine_is_idempotent(tmp_path: Path) -> None:
+    engine = settings.engine_for(settings.data_dir(tmp_path))
+    with engine.begin() as conn:
+        assert store.add_quarantine(conn, "a.mbox", 10, "rejected: too deep", b"xx") is True
+        assert store.add_quarantine(conn, "a.mbox", 10, "rejected: too deep", b"xx") is False
+        [entry] = store.list_quarantine(conn)
+    assert (entry.source, entry.offset, entry.size) == ("a.mbox", 10, 2)
+
+
+def test_wal_mode_for_sqlite(tmp_path: Path) -> None:
+    engine = settings.engine_for(settings.data_dir(tmp_path))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
