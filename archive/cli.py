@@ -17,8 +17,9 @@ from archive import derive, pipeline, store
 from archive.errors import MinutebookError
 from archive.web import create_app
 from archive.web.db import get_engine
+from ingest import sources
 
-FORMATS = ["auto", "mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox"]
+FORMATS = ["auto", *sources.FORMATS]
 
 
 def _create_app() -> Any:
@@ -102,7 +103,8 @@ def serve(host: str, port: int) -> None:
     import waitress
 
     click.echo(f"Serving {current_app.config['DATA_DIR']} on http://{host}:{port}/")
-    waitress.serve(current_app._get_current_object(), host=host, port=port, threads=int(os.environ.get("MINUTEBOOK_THREADS", 8)))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app behind the proxy
+    waitress.serve(app, host=host, port=port, threads=int(os.environ.get("MINUTEBOOK_THREADS", "8")))
 
 
 def main() -> None:

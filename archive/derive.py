@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from sqlalchemy.engine import Engine
 
 from archive import store
-from archive.errors import StoreError
 from archive.models import ThreadInput, ThreadTree
 from archive.threads import thread_id_for, thread_messages
 
@@ -18,18 +17,16 @@ THREADING_BATCH = 20_000
 def thread_pending(engine: Engine, *, batch: int = THREADING_BATCH) -> int:
     """Place every unthreaded message in its thread; return how many threads were written."""
     touched: set[str] = set()
-    previous: list[str] = []
     while True:
         with engine.begin() as conn:
-            pending = store.unthreaded_inputs(conn, batch)
+            pending = store.pending_thread_inputs(conn, batch)
             if not pending:
                 return len(touched)
-            if [m.message_id for m in pending] == previous:
-                raise StoreError("threading made no progress; run `minutebook rebuild`")
-            previous = [m.message_id for m in pending]
-            old_ids = store.touching_thread_ids(conn, _ids_and_refs(pending))
-            trees = thread_messages(store.thread_members(conn, old_ids) + pending)
-            store.replace_threads(conn, old_ids, trees, vanished_thread_targets(old_ids, trees))
+            inputs = [message for _pk, message in pending]
+            old_ids = store.touching_thread_ids(conn, _ids_and_refs(inputs))
+            trees = thread_messages(store.thread_members(conn, old_ids) + inputs)
+            redirects = vanished_thread_targets(old_ids, trees)
+            store.replace_threads(conn, old_ids, trees, redirects, [pk for pk, _message in pending])
             touched.update(tree.thread_id for tree in trees)
 
 

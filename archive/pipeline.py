@@ -17,7 +17,9 @@ from sqlalchemy.engine import Engine
 
 from archive import derive, store
 from archive.errors import IngestError, MessageRejected
-from archive.models import ImportSummary, Message, RawItem, SourceError
+from archive.models import ImportSummary, RawItem, SourceError
+from archive.store import PreparedMessage
+from ingest.maildir import message_files
 from ingest.message import parse_message
 from ingest.sources import default_list_name, detect_format, iter_source
 
@@ -31,11 +33,14 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class Parsed:
-    """The outcome of parsing one item: a message, or the reason it was rejected."""
+    """What parsing one item gave: its storage rows (without the raw bytes), or why it failed."""
 
-    item: RawItem
-    message: Message | None
+    prepared: PreparedMessage | None
     reason: str = ""
+
+
+Item = RawItem | SourceError
+Outcome = Parsed | SourceError
 
 
 def import_paths(
@@ -54,8 +59,8 @@ def import_paths(
     with _parser(workers) as parse_chunks:
         for path in paths:
             for source, path_format, name in _units(path, fmt, list_name, errors):
-                items = iter_source(source, path_format)
-                _store_all(engine, parse_chunks(_chunked(items)), name, counts, errors, progress)
+                chunks = _chunked(iter_source(source, path_format))
+                _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)
     return ImportSummary(
         imported=counts["imported"],
@@ -81,7 +86,7 @@ def _units(
         return
     # A folder may mix message files (Maildir, .eml) with monthly archives: detect each file.
     folder_list = list_name or default_list_name(path, path_format)
-    for file in sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)):
+    for file in message_files(path):
         try:
             file_format = detect_format(file) if fmt == "auto" else _file_format(fmt)
         except IngestError as error:
@@ -98,43 +103,40 @@ def _file_format(folder_format: str) -> str:
     return "eml" if folder_format in ("maildir", "eml") else folder_format
 
 
-def _hidden(file: Path, top: Path) -> bool:
-    """Tell whether file is a dotfile or in a dot folder or a Maildir tmp/ below top."""
-    parts = file.relative_to(top).parts
-    return any(part.startswith(".") for part in parts) or "tmp" in parts[:-1]
-
-
 def _store_all(
     engine: Engine,
-    chunks: Iterable[list[Parsed | SourceError]],
+    results: Iterable[tuple[list[Item], list[Outcome]]],
     list_name: str,
     counts: dict[str, int],
     errors: list[str],
     progress: Progress | None,
 ) -> None:
-    """Store parsed chunks, one transaction each, quarantining what failed."""
-    for chunk in chunks:
-        good = [(p.message, p.item.source, p.item.offset) for p in chunk if isinstance(p, Parsed) and p.message]
+    """Store each parsed chunk in one transaction, quarantining what failed."""
+    for items, outcomes in results:
+        good: list[PreparedMessage] = []
         with engine.begin() as conn:
-            if good:
-                added, duplicates = store.add_messages(conn, good, list_name)
-                counts["imported"] += added
-                counts["duplicates"] += duplicates
-            for bad in chunk:
-                if isinstance(bad, SourceError):
-                    errors.append(f"{bad.source} at {bad.offset}: {bad.reason}")
-                    store.add_quarantine(conn, bad.source, bad.offset, bad.reason, bad.raw)
+            for item, outcome in zip(items, outcomes):
+                if isinstance(outcome, SourceError):
+                    errors.append(f"{outcome.source} at {outcome.offset}: {outcome.reason}")
+                    store.add_quarantine(conn, outcome.source, outcome.offset, outcome.reason, outcome.raw)
                     counts["quarantined"] += 1
-                elif bad.message is None:
-                    store.add_quarantine(conn, bad.item.source, bad.item.offset, bad.reason, bad.item.raw)
+                elif outcome.prepared is None:
+                    assert isinstance(item, RawItem)
+                    store.add_quarantine(conn, item.source, item.offset, outcome.reason, item.raw)
                     counts["quarantined"] += 1
+                else:
+                    assert isinstance(item, RawItem)
+                    good.append(replace(outcome.prepared, raw=item.raw))  # the bytes never left this process
+            added, duplicates = store.add_messages(conn, good, list_name) if good else (0, 0)
+        counts["imported"] += added
+        counts["duplicates"] += duplicates
         if progress:
-            progress(len(chunk))
+            progress(len(items))
 
 
-def _chunked(items: Iterable[RawItem | SourceError]) -> Iterator[list[RawItem | SourceError]]:
+def _chunked(items: Iterable[Item]) -> Iterator[list[Item]]:
     """Group items into lists of CHUNK_SIZE."""
-    chunk: list[RawItem | SourceError] = []
+    chunk: list[Item] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= CHUNK_SIZE:
@@ -144,7 +146,7 @@ def _chunked(items: Iterable[RawItem | SourceError]) -> Iterator[list[RawItem | 
         yield chunk
 
 
-ChunkParser = Callable[[Iterable[list[RawItem | SourceError]]], Iterator[list[Parsed | SourceError]]]
+ChunkParser = Callable[[Iterable[list[Item]]], Iterator[tuple[list[Item], list[Outcome]]]]
 
 
 @contextmanager
@@ -153,7 +155,7 @@ def _parser(workers: int) -> Iterator[ChunkParser]:
     if workers <= 0:
         previous = _install_alarm() if threading.current_thread() is threading.main_thread() else None
         try:
-            yield lambda chunks: (parse_chunk(chunk) for chunk in chunks)
+            yield lambda chunks: ((chunk, parse_chunk(chunk)) for chunk in chunks)
         finally:
             if previous is not None:
                 signal.signal(signal.SIGALRM, previous)
@@ -163,20 +165,22 @@ def _parser(workers: int) -> Iterator[ChunkParser]:
 
 
 def _parse_in_pool(
-    pool: ProcessPoolExecutor, chunks: Iterable[list[RawItem | SourceError]], workers: int
-) -> Iterator[list[Parsed | SourceError]]:
+    pool: ProcessPoolExecutor, chunks: Iterable[list[Item]], workers: int
+) -> Iterator[tuple[list[Item], list[Outcome]]]:
     """Parse chunks in the pool, in order, with a bounded number in flight (bounded memory)."""
-    in_flight: deque[Future[list[Parsed | SourceError]]] = deque()
+    in_flight: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
     for chunk in chunks:
-        in_flight.append(pool.submit(parse_chunk, chunk))
+        in_flight.append((chunk, pool.submit(parse_chunk, chunk)))
         if len(in_flight) > 2 * workers:
-            yield in_flight.popleft().result()
+            done, future = in_flight.popleft()
+            yield done, future.result()
     while in_flight:
-        yield in_flight.popleft().result()
+        done, future = in_flight.popleft()
+        yield done, future.result()
 
 
-def parse_chunk(chunk: list[RawItem | SourceError]) -> list[Parsed | SourceError]:
-    """Parse every item of a chunk, turning each failure into a rejected Parsed."""
+def parse_chunk(chunk: list[Item]) -> list[Outcome]:
+    """Parse every item of a chunk into storage rows, each failure becoming its reason."""
     return [item if isinstance(item, SourceError) else parse_item(item) for item in chunk]
 
 
@@ -188,10 +192,11 @@ def parse_item(item: RawItem) -> Parsed:
                 item.raw, envelope=item.envelope, archive_month=item.archive_month, source_url=item.source_url
             )
     except MessageRejected as error:
-        return Parsed(item, None, f"rejected: {error}")
+        return Parsed(None, f"rejected: {error}")
     except Exception as error:  # noqa: BLE001 - quarantine anything the parser did not foresee
-        return Parsed(item, None, f"parser failed: {type(error).__name__}: {error}")
-    return Parsed(replace(item, raw=b""), message)
+        return Parsed(None, f"parser failed: {type(error).__name__}: {error}")
+    # The raw bytes are dropped here: the importing process still has them.
+    return Parsed(replace(store.prepare_message(message, item.source, item.offset), raw=b""))
 
 
 def _install_alarm() -> signal.Handlers | Callable[..., object] | int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -48,8 +49,13 @@ messages = sa.Table(
     sa.Column("source_url", sa.Text),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("source_offset", sa.BigInteger, nullable=False),
-    # Derived: NULL until threading has placed the message (the "unthreaded" marker).
-    sa.Column("thread_id", sa.String(16), index=True),
+)
+
+# Messages stored but not yet placed in a thread: threading empties it (crash-safe marker).
+pending_threading = sa.Table(
+    "pending_threading",
+    metadata,
+    sa.Column("message_pk", sa.Integer, sa.ForeignKey("messages.id"), primary_key=True),
 )
 
 message_raw = sa.Table(
@@ -188,9 +194,18 @@ def _addresses(text: str) -> tuple[Address, ...]:
     return tuple(Address(name, email) for name, email in json.loads(text))
 
 
-def _message_row(message: Message, source: str, offset: int) -> dict[str, Any]:
-    """Return the messages-table row for a parsed message."""
-    return {
+@dataclass(frozen=True)
+class PreparedMessage:
+    """A message turned into its storage rows: built in parser processes, stored by one writer."""
+
+    row: dict[str, Any]
+    refs: tuple[str, ...]
+    raw: bytes
+
+
+def prepare_message(message: Message, source: str, offset: int) -> PreparedMessage:
+    """Return the rows that store a parsed message (pure, so worker processes can run it)."""
+    row = {
         "message_id": message.message_id,
         "content_hash": message.content_hash,
         "subject": message.subject,
@@ -205,44 +220,63 @@ def _message_row(message: Message, source: str, offset: int) -> dict[str, Any]:
         "refs": " ".join(message.references),
         "body": message.body,
         "body_from_html": message.body_from_html,
-        "attachments_json": json.dumps(
-            [[a.part_index, a.filename, a.content_type, a.size] for a in message.attachments],
-            ensure_ascii=False,
-        ),
-        "defects_json": json.dumps(list(message.defects), ensure_ascii=False),
+        "attachments_json": _json_list([[a.part_index, a.filename, a.content_type, a.size] for a in message.attachments]),
+        "defects_json": _json_list(list(message.defects)),
         "generated_id": message.generated_id,
         "source_url": message.source_url,
         "source": source,
         "source_offset": offset,
     }
+    return PreparedMessage(row, tuple(_all_refs(message.references, message.in_reply_to)), message.raw)
 
 
-def add_messages(
-    conn: Connection, batch: Sequence[tuple[Message, str, int]], list_name: str
-) -> tuple[int, int]:
-    """Store (message, source, offset) triples in list_name; return (added, duplicates)."""
+def _json_list(items: list[Any]) -> str:
+    """Serialise a list as JSON, skipping the encoder for the common empty case."""
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
+
+
+def add_messages(conn: Connection, batch: Sequence[PreparedMessage], list_name: str) -> tuple[int, int]:
+    """Store prepared messages in list_name; return (added, duplicates)."""
     conn.execute(_insert_ignoring_conflicts(conn, lists), [{"name": list_name, "description": ""}])
-    by_hash = {message.content_hash: (message, source, offset) for message, source, offset in batch}
+    by_hash = {prepared.row["content_hash"]: prepared for prepared in batch}
     known = _ids_by_hash(conn, list(by_hash))
     new = [by_hash[h] for h in by_hash if h not in known]
     if new:
-        conn.execute(messages.insert(), [_message_row(m, s, o) for m, s, o in new])
-        known.update(_ids_by_hash(conn, [m.content_hash for m, _, _ in new]))
-        conn.execute(
-            message_raw.insert(), [{"message_pk": known[m.content_hash], "raw": m.raw} for m, _, _ in new]
-        )
-        ref_rows = [
-            {"message_pk": known[m.content_hash], "ref_id": ref}
-            for m, _, _ in new
-            for ref in _all_refs(m.references, m.in_reply_to)
-        ]
-        if ref_rows:
-            conn.execute(message_refs.insert(), ref_rows)
-    conn.execute(
-        _insert_ignoring_conflicts(conn, message_lists),
-        [{"message_pk": pk, "list_name": list_name} for pk in known.values()],
-    )
+        _bulk_insert(conn, messages, [p.row for p in new])
+        added = _ids_by_hash(conn, [p.row["content_hash"] for p in new])
+        known.update(added)
+        _bulk_insert(conn, message_raw, [{"message_pk": added[p.row["content_hash"]], "raw": p.raw} for p in new])
+        _bulk_insert(conn, message_refs, [
+            {"message_pk": added[p.row["content_hash"]], "ref_id": ref} for p in new for ref in p.refs
+        ])
+        _bulk_insert(conn, pending_threading, [{"message_pk": pk} for pk in added.values()])
+    _bulk_insert(conn, message_lists, [{"message_pk": pk, "list_name": list_name} for pk in known.values()],
+                 ignore_conflicts=True)
     return len(new), len(batch) - len(new)
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], *, ignore_conflicts: bool = False) -> None:
+    """Insert many rows through the driver's executemany (the ORM-free fast path for imports)."""
+    if not rows:
+        return
+    statement = _insert_ignoring_conflicts(conn, table) if ignore_conflicts else table.insert()
+    compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    # Apply each column type's own conversion (dates, booleans) as SQLAlchemy would.
+    convert = {
+        column.key: column.type.bind_processor(conn.dialect) or _unchanged
+        for column in table.columns
+        if column.key in rows[0]
+    }
+    if compiled.positional:
+        order = [key for key in compiled.positiontup or ()]
+        params: list[Any] = [tuple(convert[key](row[key]) for key in order) for row in rows]
+    else:
+        params = [{key: convert[key](value) for key, value in row.items()} for row in rows]
+    conn.exec_driver_sql(str(compiled), params)
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 def _all_refs(references: Sequence[str], in_reply_to: str | None) -> list[str]:
@@ -309,7 +343,7 @@ def list_summaries(conn: Connection) -> list[ListSummary]:
         .join(messages, messages.c.id == message_lists.c.message_pk)
         .group_by(message_lists.c.list_name)
     )
-    thread_counts = dict(
+    thread_counts: dict[str, int] = dict(
         conn.execute(
             sa.select(thread_lists.c.list_name, sa.func.count()).group_by(thread_lists.c.list_name)
         ).all()
@@ -320,15 +354,18 @@ def list_summaries(conn: Connection) -> list[ListSummary]:
     ]
 
 
-def unthreaded_inputs(conn: Connection, limit: int) -> list[ThreadInput]:
-    """Return up to limit messages that threading has not placed yet."""
+_THREAD_INPUT_COLUMNS = (messages.c.message_id, messages.c.refs, messages.c.in_reply_to, messages.c.date)
+
+
+def pending_thread_inputs(conn: Connection, limit: int) -> list[tuple[int, ThreadInput]]:
+    """Return up to limit (primary key, input) pairs of messages not yet placed in a thread."""
     query = (
-        sa.select(messages.c.message_id, messages.c.refs, messages.c.in_reply_to, messages.c.date)
-        .where(messages.c.thread_id.is_(None))
-        .order_by(messages.c.id)
+        sa.select(pending_threading.c.message_pk, *_THREAD_INPUT_COLUMNS)
+        .join(messages, messages.c.id == pending_threading.c.message_pk)
+        .order_by(pending_threading.c.message_pk)
         .limit(limit)
     )
-    return [_thread_input(*row) for row in conn.execute(query)]
+    return [(pk, _thread_input(*row)) for pk, *row in conn.execute(query)]
 
 
 def _thread_input(message_id: str, refs: str, in_reply_to: str | None, date: datetime | None) -> ThreadInput:
@@ -337,38 +374,45 @@ def _thread_input(message_id: str, refs: str, in_reply_to: str | None, date: dat
 
 
 def touching_thread_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
-    """Return the threads holding a message with one of ids or referencing one of them."""
+    """Return the threads holding one of ids (as a message or ghost) or a message referencing one."""
     found: set[str] = set()
     for chunk in _chunks(sorted(set(ids)), 500):
-        by_id = sa.select(messages.c.thread_id).where(messages.c.message_id.in_(chunk))
+        by_id = sa.select(thread_nodes.c.thread_id).where(thread_nodes.c.message_id.in_(chunk))
         by_ref = (
-            sa.select(messages.c.thread_id)
+            sa.select(thread_nodes.c.thread_id)
+            .join(messages, messages.c.message_id == thread_nodes.c.message_id)
             .join(message_refs, message_refs.c.message_pk == messages.c.id)
             .where(message_refs.c.ref_id.in_(chunk))
         )
-        found.update(t for (t,) in conn.execute(sa.union(by_id, by_ref)) if t)
+        found.update(t for (t,) in conn.execute(sa.union(by_id, by_ref)))
     return found
 
 
 def thread_members(conn: Connection, thread_ids: Iterable[str]) -> list[ThreadInput]:
-    """Return the messages currently placed in the given threads."""
+    """Return the stored messages currently placed in the given threads."""
     result: list[ThreadInput] = []
     for chunk in _chunks(sorted(set(thread_ids)), 500):
-        query = sa.select(
-            messages.c.message_id, messages.c.refs, messages.c.in_reply_to, messages.c.date
-        ).where(messages.c.thread_id.in_(chunk))
+        query = (
+            sa.select(*_THREAD_INPUT_COLUMNS)
+            .join(thread_nodes, thread_nodes.c.message_id == messages.c.message_id)
+            .where(thread_nodes.c.thread_id.in_(chunk), thread_nodes.c.ghost.is_(False))
+        )
         result.extend(_thread_input(*row) for row in conn.execute(query))
     return result
 
 
 def replace_threads(
-    conn: Connection, old_ids: set[str], trees: Sequence[ThreadTree], redirects: dict[str, str]
+    conn: Connection,
+    old_ids: set[str],
+    trees: Sequence[ThreadTree],
+    redirects: dict[str, str],
+    placed: Sequence[int],
 ) -> None:
-    """Swap the threads old_ids for trees; redirects maps vanished ids to their successors."""
+    """Swap threads old_ids for trees, redirect vanished ids, and mark messages placed as threaded."""
     for chunk in _chunks(sorted(old_ids), 500):
         for table in (thread_nodes, thread_lists, threads):
             conn.execute(table.delete().where(table.c.thread_id.in_(chunk)))
-    node_rows = [
+    _bulk_insert(conn, thread_nodes, [
         {
             "thread_id": tree.thread_id,
             "position": position,
@@ -379,64 +423,44 @@ def replace_threads(
         }
         for tree in trees
         for position, node in enumerate(tree.nodes)
-    ]
-    if node_rows:
-        conn.execute(thread_nodes.insert(), node_rows)
-    _place_messages(conn, trees)
+    ])
     _summarise_threads(conn, trees)
     _record_redirects(conn, redirects)
-
-
-def _place_messages(conn: Connection, trees: Sequence[ThreadTree]) -> None:
-    """Point every real message of trees at its thread."""
-    rows = [
-        {"b_message_id": node.message_id, "b_thread_id": tree.thread_id}
-        for tree in trees
-        for node in tree.nodes
-        if not node.ghost
-    ]
-    if rows:
-        statement = (
-            messages.update()
-            .where(messages.c.message_id == sa.bindparam("b_message_id"))
-            .values(thread_id=sa.bindparam("b_thread_id"))
-        )
-        conn.execute(statement, rows)
+    for chunk in _chunks(list(placed), 500):
+        conn.execute(pending_threading.delete().where(pending_threading.c.message_pk.in_(chunk)))
 
 
 def _summarise_threads(conn: Connection, trees: Sequence[ThreadTree]) -> None:
     """Write the threads and thread_lists summary rows for trees."""
-    ids = [tree.thread_id for tree in trees]
-    thread_rows, list_rows = [], []
-    for chunk in _chunks(ids, 500):
+    roots = {tree.thread_id: tree.root_id for tree in trees}
+    thread_rows: list[dict[str, Any]] = []
+    list_rows: list[dict[str, Any]] = []
+    for chunk in _chunks(list(roots), 500):
+        in_chunk = (
+            sa.select(thread_nodes.c.thread_id, messages.c.id, messages.c.date)
+            .join(messages, messages.c.message_id == thread_nodes.c.message_id)
+            .where(thread_nodes.c.thread_id.in_(chunk), thread_nodes.c.ghost.is_(False))
+            .subquery()
+        )
         stats = sa.select(
-            messages.c.thread_id,
-            sa.func.count(messages.c.id),
-            sa.func.min(messages.c.date),
-            sa.func.max(messages.c.date),
-        ).where(messages.c.thread_id.in_(chunk)).group_by(messages.c.thread_id)
+            in_chunk.c.thread_id, sa.func.count(), sa.func.min(in_chunk.c.date), sa.func.max(in_chunk.c.date)
+        ).group_by(in_chunk.c.thread_id)
         counts = {t: (n, first, last) for t, n, first, last in conn.execute(stats)}
         subjects = _first_subjects(conn, chunk)
         for thread_id in chunk:
             n, first, last = counts.get(thread_id, (0, None, None))
-            thread_rows.append(
-                {"thread_id": thread_id, "root_id": "", "subject": subjects.get(thread_id, ""),
-                 "first_date": first, "last_date": last, "message_count": n}
-            )
+            thread_rows.append({
+                "thread_id": thread_id, "root_id": roots[thread_id], "subject": subjects.get(thread_id, ""),
+                "first_date": first, "last_date": last, "message_count": n,
+            })
         in_lists = (
-            sa.select(messages.c.thread_id, message_lists.c.list_name)
-            .join(message_lists, message_lists.c.message_pk == messages.c.id)
-            .where(messages.c.thread_id.in_(chunk))
+            sa.select(in_chunk.c.thread_id, message_lists.c.list_name)
+            .join(message_lists, message_lists.c.message_pk == in_chunk.c.id)
             .distinct()
         )
         list_rows.extend({"thread_id": t, "list_name": name} for t, name in conn.execute(in_lists))
-    roots = {tree.thread_id: tree.root_id for tree in trees}
-    for row in thread_rows:
-        row["root_id"] = roots[row["thread_id"]]
-    if thread_rows:
-        conn.execute(threads.insert(), thread_rows)
-    if list_rows:
-        conn.execute(thread_lists.insert(), list_rows)
+    _bulk_insert(conn, threads, thread_rows)
+    _bulk_insert(conn, thread_lists, list_rows)
 
 
 def _first_subjects(conn: Connection, thread_ids: Sequence[str]) -> dict[str, str]:
@@ -460,10 +484,10 @@ def _record_redirects(conn: Connection, redirects: dict[str, str]) -> None:
 
 
 def clear_threads(conn: Connection) -> None:
-    """Forget every derived thread so the next threading pass rebuilds them all."""
-    for table in (thread_nodes, thread_lists, threads):
+    """Forget every derived thread and mark every message as waiting for threading."""
+    for table in (thread_nodes, thread_lists, threads, pending_threading):
         conn.execute(table.delete())
-    conn.execute(messages.update().values(thread_id=None))
+    conn.execute(pending_threading.insert().from_select(["message_pk"], sa.select(messages.c.id)))
 
 
 def resolve_thread_id(conn: Connection, thread_id: str) -> str | None:

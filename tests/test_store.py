@@ -14,8 +14,8 @@ def test_same_content_is_stored_once_and_joins_a_second_list(tmp_path: Path) -> 
     engine = settings.engine_for(settings.data_dir(tmp_path))
     message = parse_message(RAW)
     with engine.begin() as conn:
-        assert store.add_messages(conn, [(message, "a.mbox", 0)], "one") == (1, 0)
-        assert store.add_messages(conn, [(message, "b.mbox", 0)], "two") == (0, 1)
+        assert store.add_messages(conn, [store.prepare_message(message, "a.mbox", 0)], "one") == (1, 0)
+        assert store.add_messages(conn, [store.prepare_message(message, "b.mbox", 0)], "two") == (0, 1)
         assert {s.name: s.messages for s in store.list_summaries(conn)} == {"one": 1, "two": 1}
         assert store.message_count(conn) == 1
 
@@ -24,14 +24,15 @@ def test_same_message_id_with_other_content_keeps_both(tmp_path: Path) -> None:
     engine = settings.engine_for(settings.data_dir(tmp_path))
     first, second = parse_message(RAW), parse_message(RAW.replace(b"hello", b"changed"))
     with engine.begin() as conn:
-        store.add_messages(conn, [(first, "a.mbox", 0), (second, "a.mbox", 200)], "one")
+        batch = [store.prepare_message(first, "a.mbox", 0), store.prepare_message(second, "a.mbox", 200)]
+        store.add_messages(conn, batch, "one")
         assert store.message_count(conn) == 2
 
 
 def test_raw_bytes_are_kept(tmp_path: Path) -> None:
     engine = settings.engine_for(settings.data_dir(tmp_path))
     with engine.begin() as conn:
-        store.add_messages(conn, [(parse_message(RAW), "a.mbox", 0)], "one")
+        store.add_messages(conn, [store.prepare_message(parse_message(RAW), "a.mbox", 0)], "one")
         assert store.raw_message(conn, 1) == RAW
 
 
