@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
 import threading
 import time
@@ -160,7 +161,10 @@ def _parser(workers: int) -> Iterator[ChunkParser]:
             if previous is not None:
                 signal.signal(signal.SIGALRM, previous)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_install_alarm) as pool:
+    # forkserver, not fork: forked workers would inherit the pipes of running readers (git
+    # cat-file) and keep them open, so those readers would never see end-of-input.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_install_alarm) as pool:
         yield lambda chunks: _parse_in_pool(pool, chunks, workers)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -168,3 +169,69 @@ def test_folder_mixing_message_files_and_monthly_archives(engine: Engine, tmp_pa
     with engine.connect() as conn:
         names = {s.name: s.messages for s in store.list_summaries(conn)}
     assert names == {"all": 4, "dev": 1}
+
+
+def partition(rows: list[dict]) -> set[frozenset[str]]:
+    """Return the threads as sets of Message-IDs."""
+    return {frozenset(m["message_id"] for m in row["messages"]) for row in rows}
+
+
+@pytest.mark.parametrize("corpus", ["default", "lkml"])
+def test_notmuch_corpora_thread_like_notmuch(corpora: Path, engine: Engine, corpus: str) -> None:
+    summary = pipeline.import_paths(engine, [corpora / "notmuch" / corpus], workers=0)
+    assert summary.quarantined == 0
+    expected = json.loads((corpora / "notmuch" / f"expected-threads-{corpus}.notmuch-0.37.json").read_text())
+    want = {frozenset(m["message_id"] for m in t["messages"]) for t in expected["threads"]}
+    rows = threads_of(engine)
+    assert partition(rows) == want
+    parents = {m["message_id"]: m["parent_id"] for row in rows for m in row["messages"]}
+    expected_parents = {m["message_id"]: m["parent_id"] for t in expected["threads"] for m in t["messages"]}
+    # Where the parent was never seen we name the ghost; notmuch names the nearest real ancestor.
+    real_parents = {mid: p for mid, p in parents.items() if p is None or p in parents}
+    assert {mid: expected_parents[mid] for mid in real_parents} == real_parents
+
+
+def test_pipermail_months_import_with_expected_counts(corpora: Path, engine: Engine) -> None:
+    folder = corpora / "r-devel-pipermail"
+    expected = {
+        line.split("\t")[0]: int(line.split("\t")[1])
+        for line in (folder / "expected-message-counts.tsv").read_text().splitlines()
+        if not line.startswith("#")
+    }
+    files = [folder / name for name in sorted(expected) if name.startswith("2019")]
+    summary = pipeline.import_paths(engine, files, list_name="r-devel", workers=2)
+    assert summary.quarantined == 0
+    assert summary.imported + summary.duplicates == sum(expected[f.name] for f in files)
+    with engine.connect() as conn:
+        [r_devel] = store.list_summaries(conn)
+    assert r_devel.first is not None and r_devel.first.year == 2019
+    assert r_devel.last is not None and r_devel.last.year in (2019, 2020)
+
+
+def test_public_inbox_bundle_matches_its_mbox_export(corpora: Path, tmp_path: Path) -> None:
+    bundle = corpora / "ksummit" / "ksummit-discuss.lists.linuxfoundation.org.epoch0.bundle"
+    mbox = corpora / "ksummit" / "ksummit-discuss.lists.linuxfoundation.org.mbox.gz"
+    from_git = settings.engine_for(settings.data_dir(tmp_path / "git"))
+    from_mbox = settings.engine_for(settings.data_dir(tmp_path / "mbox"))
+    assert pipeline.import_paths(from_git, [bundle], workers=2).imported == 759
+    assert pipeline.import_paths(from_mbox, [mbox], workers=2).imported == 759
+    with from_git.connect() as conn:
+        assert [s.name for s in store.list_summaries(conn)] == ["ksummit-discuss.lists.linuxfoundation.org"]
+    assert threads_of(from_git) == threads_of(from_mbox)
+
+
+def test_every_hyperkitty_sample_imports(corpora: Path, engine: Engine) -> None:
+    summary = pipeline.import_paths(engine, [corpora / "hyperkitty-testdata"], workers=0)
+    assert summary.quarantined == 0 and not summary.errors
+    with engine.connect() as conn:
+        # non-ascii-headers.txt holds six messages in mbox form; every other file holds one.
+        assert store.message_count(conn) == 23 + 6 - summary.duplicates
+
+
+def test_sample_archive_in_examples(engine: Engine) -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples" / "mail"
+    summary = pipeline.import_paths(engine, sorted(examples.iterdir()), workers=0)
+    assert (summary.imported, summary.quarantined) == (49, 0)
+    with engine.connect() as conn:
+        counts = {s.name: (s.messages, s.threads) for s in store.list_summaries(conn)}
+    assert counts == {"lanternfish-announce": (4, 3), "lanternfish-dev": (34, 8), "lanternfish-users": (11, 4)}
