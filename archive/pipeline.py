@@ -8,7 +8,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -112,27 +112,57 @@ def _store_all(
     errors: list[str],
     progress: Progress | None,
 ) -> None:
-    """Store each parsed chunk in one transaction, quarantining what failed."""
-    for items, outcomes in results:
-        good: list[PreparedMessage] = []
-        with engine.begin() as conn:
-            for item, outcome in zip(items, outcomes):
-                if isinstance(outcome, SourceError):
-                    errors.append(f"{outcome.source} at {outcome.offset}: {outcome.reason}")
-                    store.add_quarantine(conn, outcome.source, outcome.offset, outcome.reason, outcome.raw)
-                    counts["quarantined"] += 1
-                elif outcome.prepared is None:
-                    assert isinstance(item, RawItem)
-                    store.add_quarantine(conn, item.source, item.offset, outcome.reason, item.raw)
-                    counts["quarantined"] += 1
-                else:
-                    assert isinstance(item, RawItem)
-                    good.append(replace(outcome.prepared, raw=item.raw))  # the bytes never left this process
-            added, duplicates = store.add_messages(conn, good, list_name) if good else (0, 0)
-        counts["imported"] += added
-        counts["duplicates"] += duplicates
-        if progress:
-            progress(len(items))
+    """Store parsed chunks in a writer thread, so disk writes overlap reading and parsing."""
+    # SQLite does its work without the GIL, so one writer thread runs beside this one.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minutebook-writer") as writer:
+        pending: deque[Future[StoredChunk]] = deque()
+        for items, outcomes in results:
+            pending.append(writer.submit(_store_chunk, engine, items, outcomes, list_name))
+            while len(pending) > 2 or (pending and pending[0].done()):
+                _account(pending.popleft().result(), counts, errors, progress)
+        while pending:
+            _account(pending.popleft().result(), counts, errors, progress)
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """What storing one chunk did."""
+
+    items: int
+    added: int
+    duplicates: int
+    quarantined: int
+    errors: tuple[str, ...]
+
+
+def _store_chunk(engine: Engine, items: list[Item], outcomes: list[Outcome], list_name: str) -> StoredChunk:
+    """Store one parsed chunk in one transaction, quarantining what failed."""
+    good: list[PreparedMessage] = []
+    errors: list[str] = []
+    quarantined = 0
+    with engine.begin() as conn:
+        for item, outcome in zip(items, outcomes):
+            if isinstance(outcome, SourceError):
+                errors.append(f"{outcome.source} at {outcome.offset}: {outcome.reason}")
+                quarantined += store.add_quarantine(conn, outcome.source, outcome.offset, outcome.reason, outcome.raw)
+            elif outcome.prepared is None:
+                assert isinstance(item, RawItem)
+                quarantined += store.add_quarantine(conn, item.source, item.offset, outcome.reason, item.raw)
+            else:
+                assert isinstance(item, RawItem)
+                good.append(replace(outcome.prepared, raw=item.raw))  # the bytes never left this process
+        added, duplicates = store.add_messages(conn, good, list_name) if good else (0, 0)
+    return StoredChunk(len(items), added, duplicates, quarantined, tuple(errors))
+
+
+def _account(stored: StoredChunk, counts: dict[str, int], errors: list[str], progress: Progress | None) -> None:
+    """Add one stored chunk to the running totals."""
+    counts["imported"] += stored.added
+    counts["duplicates"] += stored.duplicates
+    counts["quarantined"] += stored.quarantined
+    errors.extend(stored.errors)
+    if progress:
+        progress(stored.items)
 
 
 def _chunked(items: Iterable[Item]) -> Iterator[list[Item]]:

@@ -8,11 +8,12 @@ to a Maildir first, untimed) and prints the ratio.
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,9 +27,55 @@ from ingest.mbox import iter_mbox  # noqa: E402
 DEFAULT = ROOT.parent / "shared" / "corpora" / "io-uring" / "io-uring.vger.kernel.org.epoch0.mbox.gz"
 
 
-def peak_rss_mb(who: int) -> float:
-    """Return the peak resident set size in MB of this process or of its waited-for children."""
-    return resource.getrusage(who).ru_maxrss / 1024
+class TreeMemory:
+    """Sample the resident memory of this process and all its descendants (parser workers)."""
+
+    def __init__(self) -> None:
+        self.peak_total_mb = 0.0
+        self.peak_process_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            sizes = [rss for pid, rss in _processes() if _descends_from(pid, os.getpid())]
+            if sizes:
+                self.peak_total_mb = max(self.peak_total_mb, sum(sizes))
+                self.peak_process_mb = max(self.peak_process_mb, max(sizes))
+
+
+def _processes() -> list[tuple[int, float]]:
+    """Return (pid, resident MB) of every process we can read."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        rss = next((line.split()[1] for line in text.splitlines() if line.startswith("VmRSS:")), None)
+        if rss is not None:
+            found.append((int(status.parent.name), int(rss) / 1024))
+    return found
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    """Tell whether pid is ancestor or one of its descendants."""
+    while pid > 1:
+        if pid == ancestor:
+            return True
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return False
+    return False
 
 
 def time_minutebook(mbox: Path, workers: int) -> tuple[int, float]:
@@ -72,10 +119,11 @@ def main() -> None:
     args = parser.parse_args()
     if not args.mbox.exists():
         sys.exit(f"no archive at {args.mbox}")
-    count, seconds = time_minutebook(args.mbox, args.workers)
+    with TreeMemory() as memory:
+        count, seconds = time_minutebook(args.mbox, args.workers)
     print(f"minutebook: {count} messages in {seconds:.1f} s = {count / seconds:.0f} messages/s")
-    print(f"peak RSS: main process {peak_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
-          f"largest worker {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    print(f"peak RSS: largest process {memory.peak_process_mb:.0f} MB, "
+          f"all processes together {memory.peak_total_mb:.0f} MB")
     notmuch = None if args.no_notmuch else time_notmuch(args.mbox)
     if notmuch is not None:
         print(f"notmuch new: {notmuch:.1f} s; minutebook / notmuch = {seconds / notmuch:.2f}")

@@ -61,3 +61,16 @@ def test_unknown_path_is_a_clear_error(runner: FlaskCliRunner) -> None:
     result = runner.invoke(cli, ["ingest", "/no/such/file.mbox"])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_truncated_gzip_imports_what_it_can_and_says_so(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    import gzip
+
+    data = gzip.compress((DATA / "pipeline" / "two-threads.mbox").read_bytes())
+    cut = tmp_path / "cut.mbox.gz"
+    cut.write_bytes(data[: len(data) - 40])
+    result = runner.invoke(cli, ["ingest", str(cut), "--workers", "0"])
+    assert result.exit_code == 0
+    assert "truncated gzip" in result.output
+    imported = int(result.output.split("imported ")[1].split(",")[0])
+    assert 1 <= imported <= 4
