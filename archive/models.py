@@ -139,3 +139,164 @@ class ImportSummary:
         """Return messages read per second."""
         total = self.imported + self.duplicates + self.quarantined
         return total / self.seconds if self.seconds > 0 else 0.0
+
+
+# What the web pages show: page-sized views read from the store (issue 3).
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """How many messages one list received in one month."""
+
+    year: int
+    month: int
+    messages: int
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    """A thread as an index row: subject, size, dates and who started it."""
+
+    thread_id: str
+    subject: str
+    messages: int
+    first: datetime | None
+    last: datetime | None
+    starter: Address
+
+
+@dataclass(frozen=True)
+class ListOverview:
+    """A list with its counts, latest thread and messages per month, oldest month first."""
+
+    name: str
+    description: str
+    messages: int
+    threads: int
+    first: datetime | None
+    last: datetime | None
+    months: tuple[MonthCount, ...]
+    latest: ThreadSummary | None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list's threads, most recently active first."""
+
+    overview: ListOverview
+    threads: tuple[ThreadSummary, ...]
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class MonthThread:
+    """A thread as it appears in one month: the whole thread and its part in that month."""
+
+    thread: ThreadSummary
+    messages: int
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(frozen=True)
+class MonthPage:
+    """The threads with messages in one list and month, in the chosen order."""
+
+    list_name: str
+    year: int
+    month: int
+    sort: str  # date, activity, author or subject
+    messages: int
+    threads: tuple[MonthThread, ...]
+    previous: MonthCount | None
+    next: MonthCount | None
+
+
+@dataclass(frozen=True)
+class MessageSummary:
+    """A message as a line in an outline or index."""
+
+    message_id: str
+    version: int  # 1, or n for the n-th stored message sharing this Message-ID
+    subject: str
+    sender: Address
+    date: datetime | None
+    utc_offset_minutes: int | None
+
+
+@dataclass(frozen=True)
+class MessageView(MessageSummary):
+    """A message as a reader sees it: headers, body and attachments."""
+
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    date_uncertain: bool = False
+    body: str = ""
+    body_from_html: bool = False
+    attachments: tuple[Attachment, ...] = ()
+    lists: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    """One node of a thread in display order; message is None for a ghost."""
+
+    message_id: str
+    parent_id: str | None
+    depth: int
+    message: MessageSummary | None
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """A whole thread: its summary, its lists and every node in tree order."""
+
+    summary: ThreadSummary
+    lists: tuple[str, ...]
+    entries: tuple[ThreadEntry, ...]
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """A thread with the previous and next thread of the list it is read in."""
+
+    thread: ThreadView
+    list_name: str | None
+    flat: bool
+    previous: ThreadSummary | None
+    next: ThreadSummary | None
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    """One message in its thread: its parent, its replies and the thread outline."""
+
+    message: MessageView
+    thread: ThreadView | None  # entries hold summaries only; None until the message is threaded
+    parent: ThreadEntry | None
+    replies: tuple[MessageSummary, ...]
+    versions: int
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """What one person posted, newest first, with the names and addresses they used."""
+
+    key: str
+    name: str
+    senders: tuple[Address, ...]
+    lists: tuple[str, ...]
+    messages: tuple[MessageSummary, ...]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class MessageFeed:
+    """The newest messages of a list or thread, newest first, for an Atom feed."""
+
+    title: str
+    lists: tuple[str, ...]
+    messages: tuple[MessageView, ...]

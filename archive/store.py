@@ -18,8 +18,14 @@ from archive.models import (
     Attachment,
     ListSummary,
     Message,
+    MessageSummary,
+    MessageView,
+    MonthCount,
+    MonthThread,
     QuarantineEntry,
+    ThreadEntry,
     ThreadInput,
+    ThreadSummary,
     ThreadTree,
 )
 
@@ -50,6 +56,9 @@ messages = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("source_offset", sa.BigInteger, nullable=False),
 )
+
+# A person's page pages through their messages by date from this index alone, not the wide rows.
+sa.Index("ix_messages_sender_date", messages.c.from_email, messages.c.date)
 
 # Messages stored but not yet placed in a thread: threading empties it (crash-safe marker).
 pending_threading = sa.Table(
@@ -263,7 +272,9 @@ def _bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], 
     compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
     # Apply each column type's own conversion (dates, booleans) as SQLAlchemy would.
     convert = {
-        column.key: column.type.bind_processor(conn.dialect) or _unchanged
+        # dialect_impl: the generic type has no processor, which left SQLite dates in sqlite3's format,
+        # not the one SQLAlchemy binds in queries, so equal dates compared unequal.
+        column.key: column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) or _unchanged
         for column in table.columns
         if column.key in rows[0]
     }
@@ -562,3 +573,449 @@ def message_count(conn: Connection) -> int:
 def stored_attachments(text: str) -> tuple[Attachment, ...]:
     """Read attachments serialised in the messages table."""
     return tuple(Attachment(i, name, ctype, size) for i, name, ctype, size in json.loads(text))
+
+
+# ---------------------------------------------------------------------------
+# Reading for the web pages (issue 3): page-sized queries that return models.
+# ---------------------------------------------------------------------------
+
+_earlier = messages.alias("earlier")
+# The n-th stored message sharing a Message-ID is version n (by storage order).
+_VERSION = (
+    sa.select(sa.func.count())
+    .where(_earlier.c.message_id == messages.c.message_id, _earlier.c.id < messages.c.id)
+    .scalar_subquery()
+    + 1
+)
+_SUMMARY_COLUMNS = (
+    messages.c.message_id,
+    _VERSION,
+    messages.c.subject,
+    messages.c.from_name,
+    messages.c.from_email,
+    messages.c.date,
+    messages.c.utc_offset,
+)
+_VIEW_COLUMNS = (
+    messages.c.id,
+    *_SUMMARY_COLUMNS,
+    messages.c.to_json,
+    messages.c.cc_json,
+    messages.c.date_uncertain,
+    messages.c.body,
+    messages.c.body_from_html,
+    messages.c.attachments_json,
+)
+
+
+def _summary(message_id: str, version: int, subject: str, name: str, email: str,
+             date: datetime | None, offset: int | None) -> MessageSummary:
+    """Build a MessageSummary from the _SUMMARY_COLUMNS of one row."""
+    return MessageSummary(message_id, version, subject, Address(name, email), _utc_aware(date), offset)
+
+
+def _view(row: Sequence[Any], lists: tuple[str, ...]) -> MessageView:
+    """Build a MessageView from the _VIEW_COLUMNS of one row (after its primary key)."""
+    (message_id, version, subject, name, email, date, offset,
+     to_json, cc_json, uncertain, body, from_html, attachments_json) = row
+    return MessageView(
+        message_id, version, subject, Address(name, email), _utc_aware(date), offset,
+        to=_addresses(to_json), cc=_addresses(cc_json), date_uncertain=bool(uncertain), body=body,
+        body_from_html=bool(from_html), attachments=stored_attachments(attachments_json), lists=lists,
+    )
+
+
+def data_version(conn: Connection) -> tuple[int, ...]:
+    """Return a cheap fingerprint that changes whenever messages, lists or threads change."""
+    counts = sa.select(
+        sa.select(sa.func.max(messages.c.id)).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(message_lists).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(threads).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(pending_threading).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(thread_aliases).scalar_subquery(),
+    )
+    return tuple(value or 0 for value in conn.execute(counts).one())
+
+
+def list_descriptions(conn: Connection) -> dict[str, str]:
+    """Return {list name: description} for every list, by name."""
+    query = sa.select(lists.c.name, lists.c.description).order_by(lists.c.name)
+    return {name: description or "" for name, description in conn.execute(query)}
+
+
+def list_month_counts(conn: Connection) -> dict[str, list[MonthCount]]:
+    """Return each list's messages per month (UTC), oldest month first; undated messages are left out."""
+    year, month = sa.extract("year", messages.c.date), sa.extract("month", messages.c.date)
+    query = (
+        sa.select(message_lists.c.list_name, year, month, sa.func.count())
+        .join(messages, messages.c.id == message_lists.c.message_pk)
+        .where(messages.c.date.is_not(None))
+        .group_by(message_lists.c.list_name, year, month)
+        .order_by(message_lists.c.list_name, year, month)
+    )
+    found: dict[str, list[MonthCount]] = {}
+    for name, y, m, count in conn.execute(query):
+        found.setdefault(name, []).append(MonthCount(int(y), int(m), count))
+    return found
+
+
+_nodes = thread_nodes.alias("first_node")
+
+
+def _starters(conn: Connection, thread_ids: Sequence[str]) -> dict[str, Address]:
+    """Return the sender of each thread's first real message in display order."""
+    first = (
+        sa.select(sa.func.min(_nodes.c.position))
+        .where(_nodes.c.thread_id == thread_nodes.c.thread_id, _nodes.c.ghost.is_(False))
+        .scalar_subquery()
+    )
+    found: dict[str, Address] = {}
+    for chunk in _chunks(list(thread_ids), 500):
+        query = (
+            sa.select(thread_nodes.c.thread_id, messages.c.from_name, messages.c.from_email)
+            .join(messages, messages.c.message_id == thread_nodes.c.message_id)
+            .where(thread_nodes.c.thread_id.in_(chunk), thread_nodes.c.position == first)
+            .order_by(messages.c.id.desc())
+        )
+        found.update({thread_id: Address(name, email) for thread_id, name, email in conn.execute(query)})
+    return found
+
+
+_THREAD_COLUMNS = (threads.c.thread_id, threads.c.subject, threads.c.message_count,
+                   threads.c.first_date, threads.c.last_date)
+
+
+def _thread_summaries(conn: Connection, rows: Sequence[Sequence[Any]]) -> list[ThreadSummary]:
+    """Turn rows of _THREAD_COLUMNS into ThreadSummaries, in the same order."""
+    starters = _starters(conn, [row[0] for row in rows])
+    return [
+        ThreadSummary(thread_id, subject, count, _utc_aware(first), _utc_aware(last),
+                      starters.get(thread_id, Address("", "")))
+        for thread_id, subject, count, first, last in rows
+    ]
+
+
+def _thread_in_list(list_name: str) -> sa.ColumnElement[bool]:
+    """Return a condition: the thread has a message in list_name (EXISTS, so date indexes stay usable)."""
+    return sa.exists().where(thread_lists.c.thread_id == threads.c.thread_id, thread_lists.c.list_name == list_name)
+
+
+def list_threads(conn: Connection, list_name: str, *, limit: int, offset: int = 0) -> list[ThreadSummary]:
+    """Return a page of a list's threads, most recently active first."""
+    query = (
+        sa.select(*_THREAD_COLUMNS)
+        .where(_thread_in_list(list_name))
+        .order_by(threads.c.last_date.desc(), threads.c.thread_id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return _thread_summaries(conn, conn.execute(query).all())
+
+
+def list_thread_count(conn: Connection, list_name: str) -> int:
+    """Return how many threads have a message in list_name."""
+    query = sa.select(sa.func.count()).select_from(thread_lists).where(thread_lists.c.list_name == list_name)
+    return conn.execute(query).scalar() or 0
+
+
+def _in_list(list_name: str) -> sa.ColumnElement[bool]:
+    """Return a condition: the message is in list_name."""
+    # EXISTS rather than a join lets SQLite read a date range from the date index and check each
+    # message's membership, instead of walking every message of the list.
+    return sa.exists().where(message_lists.c.message_pk == messages.c.id, message_lists.c.list_name == list_name)
+
+
+def month_threads(conn: Connection, list_name: str, start: datetime, end: datetime) -> list[MonthThread]:
+    """Return the threads with messages in list_name dated in [start, end), with their share of them."""
+    in_month = (
+        sa.select(thread_nodes.c.thread_id, sa.func.count(), sa.func.min(messages.c.date), sa.func.max(messages.c.date))
+        .select_from(messages)
+        .join(thread_nodes, thread_nodes.c.message_id == messages.c.message_id)
+        .where(messages.c.date >= _utc_naive(start), messages.c.date < _utc_naive(end), _in_list(list_name))
+        .group_by(thread_nodes.c.thread_id)
+    )
+    shares = {thread_id: (count, first, last) for thread_id, count, first, last in conn.execute(in_month)}
+    result: list[MonthThread] = []
+    for chunk in _chunks(sorted(shares), 500):
+        rows = conn.execute(sa.select(*_THREAD_COLUMNS).where(threads.c.thread_id.in_(chunk))).all()
+        for summary in _thread_summaries(conn, rows):
+            count, first, last = shares[summary.thread_id]
+            result.append(MonthThread(summary, count, _utc_aware(first), _utc_aware(last)))
+    return result
+
+
+def thread_summary(conn: Connection, thread_id: str) -> ThreadSummary | None:
+    """Return one thread's summary, or None when there is no such thread."""
+    rows = conn.execute(sa.select(*_THREAD_COLUMNS).where(threads.c.thread_id == thread_id)).all()
+    return _thread_summaries(conn, rows)[0] if rows else None
+
+
+def thread_list_names(conn: Connection, thread_id: str) -> tuple[str, ...]:
+    """Return the lists a thread has messages in, by name."""
+    query = sa.select(thread_lists.c.list_name).where(thread_lists.c.thread_id == thread_id)
+    return tuple(sorted(name for (name,) in conn.execute(query)))
+
+
+def neighbour_threads(
+    conn: Connection, list_name: str, thread: ThreadSummary
+) -> tuple[ThreadSummary | None, ThreadSummary | None]:
+    """Return the threads of list_name started just before and just after thread (None at the ends)."""
+    first = _utc_naive(thread.first)
+    if first is None:
+        return None, None
+    in_list = sa.select(*_THREAD_COLUMNS).where(_thread_in_list(list_name)).limit(1)
+    same_start = in_list.where(threads.c.first_date == first)
+    # Ties on the start date are broken by thread id; each query below can use an index alone.
+    previous = (
+        conn.execute(same_start.where(threads.c.thread_id < thread.thread_id)
+                     .order_by(threads.c.thread_id.desc())).all()
+        or conn.execute(in_list.where(threads.c.first_date < first)
+                        .order_by(threads.c.first_date.desc(), threads.c.thread_id.desc())).all()
+    )
+    following = (
+        conn.execute(same_start.where(threads.c.thread_id > thread.thread_id).order_by(threads.c.thread_id)).all()
+        or conn.execute(in_list.where(threads.c.first_date > first)
+                        .order_by(threads.c.first_date, threads.c.thread_id)).all()
+    )
+    return _first_or_none(_thread_summaries(conn, previous)), _first_or_none(_thread_summaries(conn, following))
+
+
+def _first_or_none(summaries: list[ThreadSummary]) -> ThreadSummary | None:
+    return summaries[0] if summaries else None
+
+
+def _lists_of(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Return the lists each of the given messages is in."""
+    found: dict[int, list[str]] = {}
+    for chunk in _chunks(list(pks), 500):
+        query = sa.select(message_lists.c.message_pk, message_lists.c.list_name).where(
+            message_lists.c.message_pk.in_(chunk))
+        for pk, name in conn.execute(query):
+            found.setdefault(pk, []).append(name)
+    return {pk: tuple(sorted(names)) for pk, names in found.items()}
+
+
+def thread_entries(conn: Connection, thread_id: str, *, bodies: bool) -> list[ThreadEntry]:
+    """Return a thread's nodes in display order, with full messages or only summaries."""
+    columns = _VIEW_COLUMNS if bodies else (messages.c.id, *_SUMMARY_COLUMNS)
+    query = (
+        sa.select(thread_nodes.c.message_id, thread_nodes.c.parent_id, thread_nodes.c.depth, *columns)
+        .select_from(thread_nodes)
+        .outerjoin(messages, sa.and_(messages.c.message_id == thread_nodes.c.message_id,
+                                     thread_nodes.c.ghost.is_(False)))
+        .where(thread_nodes.c.thread_id == thread_id)
+        .order_by(thread_nodes.c.position, messages.c.id)
+    )
+    rows = conn.execute(query).all()
+    lists_by_pk = _lists_of(conn, [row[3] for row in rows if row[3] is not None]) if bodies else {}
+    entries = []
+    for message_id, parent_id, depth, pk, *rest in rows:
+        message: MessageSummary | None = None
+        if pk is not None:
+            message = _view(rest, lists_by_pk.get(pk, ())) if bodies else _summary(*rest)
+        entries.append(ThreadEntry(message_id, parent_id, depth, message))
+    return entries
+
+
+def message_keys(conn: Connection, message_id: str) -> list[int]:
+    """Return the primary keys of the stored messages with this Message-ID, oldest first."""
+    query = sa.select(messages.c.id).where(messages.c.message_id == message_id).order_by(messages.c.id)
+    return [pk for (pk,) in conn.execute(query)]
+
+
+def message_view(conn: Connection, message_pk: int) -> MessageView | None:
+    """Return one stored message as a reader sees it."""
+    row = conn.execute(sa.select(*_VIEW_COLUMNS).where(messages.c.id == message_pk)).first()
+    return _view(row[1:], _lists_of(conn, [message_pk]).get(message_pk, ())) if row else None
+
+
+def message_thread_id(conn: Connection, message_id: str) -> str | None:
+    """Return the thread holding message_id, or None while it waits for threading."""
+    query = sa.select(thread_nodes.c.thread_id).where(thread_nodes.c.message_id == message_id).limit(1)
+    return conn.execute(query).scalar()
+
+
+def sender_pairs(conn: Connection) -> list[tuple[str, str, int]]:
+    """Return every (display name, address, messages) combination seen in From headers."""
+    query = (
+        sa.select(messages.c.from_name, messages.c.from_email, sa.func.count())
+        .group_by(messages.c.from_name, messages.c.from_email)
+    )
+    return [(name, email, count) for name, email, count in conn.execute(query)]
+
+
+def _sent_by(emails: Sequence[str], shared: Sequence[Address]) -> Any:
+    """Return a condition: sent from one of emails, or from a shared address under the given name."""
+    conditions: list[sa.ColumnElement[bool]] = [messages.c.from_email.in_(list(emails))] if emails else []
+    conditions.extend(sa.and_(messages.c.from_email == a.email, messages.c.from_name == a.name) for a in shared)
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def messages_from(conn: Connection, emails: Sequence[str], shared: Sequence[Address] = (), *,
+                  limit: int, offset: int = 0) -> list[MessageSummary]:
+    """Return a page of the messages sent by a person (see archive.people), newest first."""
+    page = (
+        sa.select(messages.c.id)
+        .where(_sent_by(emails, shared))
+        .order_by(messages.c.date.desc(), messages.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    pks = [pk for (pk,) in conn.execute(page)]
+    if not pks:
+        return []
+    rows = conn.execute(sa.select(messages.c.id, *_SUMMARY_COLUMNS).where(messages.c.id.in_(pks))).all()
+    by_pk = {pk: _summary(*rest) for pk, *rest in rows}
+    return [by_pk[pk] for pk in pks]
+
+
+def count_from(conn: Connection, emails: Sequence[str], shared: Sequence[Address] = ()) -> int:
+    """Return how many messages a person sent."""
+    query = sa.select(sa.func.count()).select_from(messages).where(_sent_by(emails, shared))
+    return conn.execute(query).scalar() or 0
+
+
+def lists_posted_to(conn: Connection, emails: Sequence[str], shared: Sequence[Address] = ()) -> tuple[str, ...]:
+    """Return the lists holding a message a person sent."""
+    query = (
+        sa.select(message_lists.c.list_name).distinct()
+        .join(messages, messages.c.id == message_lists.c.message_pk)
+        .where(_sent_by(emails, shared))
+    )
+    return tuple(sorted(name for (name,) in conn.execute(query)))
+
+
+def recent_messages(conn: Connection, *, list_name: str | None = None, thread_id: str | None = None,
+                    limit: int = 50) -> list[MessageView]:
+    """Return the newest messages of a list or a thread, newest first."""
+    query = sa.select(*_VIEW_COLUMNS).order_by(messages.c.date.desc(), messages.c.id.desc()).limit(limit)
+    if list_name is not None:
+        query = query.where(_in_list(list_name))  # walks the date index backwards, newest first
+    if thread_id is not None:
+        query = query.join(thread_nodes, thread_nodes.c.message_id == messages.c.message_id).where(
+            thread_nodes.c.thread_id == thread_id)
+    rows = conn.execute(query).all()
+    lists_by_pk = _lists_of(conn, [row[0] for row in rows])
+    return [_view(row[1:], lists_by_pk.get(row[0], ())) for row in rows]
+
+
+def thread_message_keys(conn: Connection, thread_id: str) -> list[int]:
+    """Return the primary keys of a thread's messages, by date."""
+    query = (
+        sa.select(messages.c.id)
+        .join(thread_nodes, thread_nodes.c.message_id == messages.c.message_id)
+        .where(thread_nodes.c.thread_id == thread_id)
+        .order_by(messages.c.date, messages.c.id)
+    )
+    return [pk for (pk,) in conn.execute(query)]
+
+
+def month_message_keys(conn: Connection, list_name: str, start: datetime, end: datetime) -> list[int]:
+    """Return the primary keys of list_name's messages dated in [start, end), by date."""
+    query = (
+        sa.select(messages.c.id)
+        .where(messages.c.date >= _utc_naive(start), messages.c.date < _utc_naive(end), _in_list(list_name))
+        .order_by(messages.c.date, messages.c.id)
+    )
+    return [pk for (pk,) in conn.execute(query)]
+
+
+def raw_messages(conn: Connection, message_pks: Sequence[int]) -> Iterator[bytes]:
+    """Yield the original bytes of the given messages in the given order, a few at a time."""
+    for chunk in _chunks(list(message_pks), 100):
+        query = sa.select(message_raw.c.message_pk, message_raw.c.raw).where(message_raw.c.message_pk.in_(chunk))
+        found = {pk: bytes(raw) for pk, raw in conn.execute(query)}
+        yield from (found[pk] for pk in chunk if pk in found)
+
+
+# --- search support ---
+# What the search index is built from (read by archive/indexing.py; search/ never sees SQL).
+
+_INDEX_COLUMNS = (
+    messages.c.id, messages.c.message_id, messages.c.content_hash, messages.c.subject,
+    messages.c.from_name, messages.c.from_email, messages.c.to_json, messages.c.cc_json,
+    messages.c.date, messages.c.utc_offset, messages.c.date_uncertain, messages.c.in_reply_to,
+    messages.c.refs, messages.c.body, messages.c.body_from_html, messages.c.generated_id,
+    messages.c.source_url,
+)
+
+IndexedMessage = tuple[int, Message, tuple[str, ...], str | None]
+
+
+def messages_to_index(
+    conn: Connection, *, after: int = 0, limit: int = 1000, thread_ids: Sequence[str] | None = None
+) -> list[IndexedMessage]:
+    """Return up to limit (primary key, message, lists, thread id) after primary key `after`.
+
+    The messages carry no raw bytes, attachments or defects (indexing needs none of them).
+    With thread_ids, only the messages placed in those threads are returned.
+    """
+    query = sa.select(*_INDEX_COLUMNS).where(messages.c.id > after).order_by(messages.c.id).limit(limit)
+    if thread_ids is not None:
+        members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
+        query = query.where(messages.c.message_id.in_(members))
+    rows = conn.execute(query).all()
+    pks = [row[0] for row in rows]
+    in_lists = _search_lists_of(conn, pks)
+    threads_of = _search_threads_of(conn, [row[1] for row in rows])
+    return [(row[0], _indexed_message(row), in_lists.get(row[0], ()), threads_of.get(row[1])) for row in rows]
+
+
+def _indexed_message(row: Sequence[Any]) -> Message:
+    """Build a Message (without raw bytes) from the _INDEX_COLUMNS of one row."""
+    (_pk, message_id, content_hash, subject, name, email, to_json, cc_json, date, offset,
+     uncertain, in_reply_to, refs, body, from_html, generated, source_url) = row
+    return Message(
+        message_id=message_id, content_hash=content_hash, subject=subject, sender=Address(name, email),
+        to=_addresses(to_json), cc=_addresses(cc_json), date=_utc_aware(date), utc_offset_minutes=offset,
+        date_uncertain=bool(uncertain), in_reply_to=in_reply_to, references=tuple(refs.split()),
+        body=body, body_from_html=bool(from_html), attachments=(), defects=(), raw=b"",
+        generated_id=bool(generated), source_url=source_url,
+    )
+
+
+def _search_lists_of(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Return the lists each of the given messages is in."""
+    found: dict[int, list[str]] = {}
+    for chunk in _chunks(list(pks), 500):
+        query = sa.select(message_lists.c.message_pk, message_lists.c.list_name).where(
+            message_lists.c.message_pk.in_(chunk))
+        for pk, name in conn.execute(query):
+            found.setdefault(pk, []).append(name)
+    return {pk: tuple(sorted(names)) for pk, names in found.items()}
+
+
+def _search_threads_of(conn: Connection, message_ids: Sequence[str]) -> dict[str, str]:
+    """Return the thread each of the given Message-IDs is placed in."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(message_ids)), 500):
+        query = sa.select(thread_nodes.c.message_id, thread_nodes.c.thread_id).where(
+            thread_nodes.c.message_id.in_(chunk), thread_nodes.c.ghost.is_(False))
+        found.update(conn.execute(query).all())
+    return found
+
+
+def content_hashes(conn: Connection) -> Iterator[str]:
+    """Yield the content hash of every stored message (what the index should hold)."""
+    yield from conn.execute(sa.select(messages.c.content_hash).order_by(messages.c.id)).scalars()
+
+
+def bodies_by_hash(conn: Connection, hashes: Sequence[str]) -> dict[str, str]:
+    """Return {content hash: body} of the given stored messages."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(list(hashes), 500):
+        query = sa.select(messages.c.content_hash, messages.c.body).where(messages.c.content_hash.in_(chunk))
+        found.update(conn.execute(query).all())
+    return found
+
+
+def largest_threads(conn: Connection, *, limit: int = 1) -> list[ThreadSummary]:
+    """Return the threads with the most messages, largest first."""
+    query = sa.select(*_THREAD_COLUMNS).order_by(threads.c.message_count.desc(), threads.c.thread_id).limit(limit)
+    return _thread_summaries(conn, conn.execute(query).all())
+
+
+def message_ids(conn: Connection) -> list[str]:
+    """Return every stored Message-ID once, in storage order."""
+    query = sa.select(messages.c.message_id).group_by(messages.c.message_id).order_by(sa.func.min(messages.c.id))
+    return [message_id for (message_id,) in conn.execute(query)]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from archive import pipeline, settings
 from archive.web import create_app
 
 DATA = Path(__file__).parent / "data"
@@ -36,3 +38,75 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+# Web tests read archives imported once per session; each test gets its own app on them.
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "mail"
+WEB = DATA / "web"
+
+
+def imported(directory: Path, *imports: tuple[list[Path], str | None]) -> Path:
+    """Import each (paths, list name) into directory's store in turn; return directory."""
+    engine = settings.engine_for(settings.data_dir(directory))
+    for paths, list_name in imports:
+        pipeline.import_paths(engine, paths, list_name=list_name, workers=0)
+    engine.dispose()
+    return directory
+
+
+def client_on(directory: Path, **config: Any) -> FlaskClient:
+    """Return a test client of an app serving directory."""
+    return create_app({"TESTING": True, "DATA_DIR": str(directory), **config}).test_client()
+
+
+def real_corpus(*parts: str) -> Path:
+    """Return a path in ../shared/corpora, skipping when this clone has none."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"real corpora not found at {CORPORA} (only the project's own checkout has ../shared)")
+    return CORPORA.joinpath(*parts)
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a data directory holding the examples/ sample archive (three lists)."""
+    return imported(tmp_path_factory.mktemp("sample"), (sorted(EXAMPLES.iterdir()), None))
+
+
+@pytest.fixture
+def sample_client(sample_dir: Path) -> FlaskClient:
+    return client_on(sample_dir)
+
+
+@pytest.fixture(scope="session")
+def web_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a data directory with the tests/data/web fixtures: hostile ids, twins, a cross-post, a merge."""
+    return imported(
+        tmp_path_factory.mktemp("web"),
+        ([WEB / "hostile-ids.mbox", WEB / "twin-ids.mbox", WEB / "cross-post.mbox", WEB / "merge-before.mbox"], "web"),
+        ([WEB / "cross-post.mbox"], "other"),
+        ([WEB / "merge-after.mbox"], "web"),
+    )
+
+
+@pytest.fixture
+def web_client(web_dir: Path) -> FlaskClient:
+    return client_on(web_dir)
+
+
+@pytest.fixture(scope="session")
+def lkml_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a data directory holding notmuch's lkml corpus (7 threads, the largest of 100 messages)."""
+    return imported(tmp_path_factory.mktemp("lkml"), ([real_corpus("notmuch", "lkml")], "lkml"))
+
+
+@pytest.fixture(scope="session")
+def hyperkitty_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a data directory holding HyperKitty's 24 awkward test messages."""
+    return imported(tmp_path_factory.mktemp("hyperkitty"), ([real_corpus("hyperkitty-testdata")], "hyperkitty"))
+
+
+@pytest.fixture(scope="session")
+def fedora_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a data directory holding fedora-devel-list of January 2010 (292 messages)."""
+    mbox = real_corpus("fedora-devel-2010-01", "2010-January.txt.gz")
+    return imported(tmp_path_factory.mktemp("fedora"), ([mbox], "fedora-devel"))

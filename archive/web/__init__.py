@@ -18,15 +18,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(settings.PROJECT_ROOT / "static"),
         instance_relative_config=False,
     )
-    app.config.from_mapping(DATA_DIR=None, DATABASE_URL=None, JSON_SORT_KEYS=False)
+    # SHOW_ADDRESSES: {list name: True} shows that list's addresses; "*" sets the default (hidden).
+    app.config.from_mapping(DATA_DIR=None, DATABASE_URL=None, JSON_SORT_KEYS=False, SHOW_ADDRESSES={})
     if config is None:
         app.config.from_pyfile(str(settings.data_dir() / "config.py"), silent=True)
     else:
         app.config.from_mapping(config)
     app.config["DATA_DIR"] = str(settings.data_dir(app.config["DATA_DIR"]))
 
-    from archive.web import db, lists
+    from archive.web import db, errors, feeds, lists, messages, people, render, threads, urls
 
+    # Message-IDs may hold "//", which must reach the converter rather than be merged away.
+    app.url_map.merge_slashes = False
+    app.url_map.converters["mid"] = urls.MessageIdConverter
     db.init_app(app)
-    app.register_blueprint(lists.bp)
+    render.init_app(app)
+    errors.init_app(app)
+    for blueprint in (lists.bp, threads.bp, messages.bp, people.bp):
+        app.register_blueprint(blueprint)
+        app.register_blueprint(blueprint, url_prefix="/api", name=f"api_{blueprint.name}")
+    app.register_blueprint(feeds.bp)
     return app

@@ -1,0 +1,65 @@
+"""Atom feeds of messages, built with feedgen from text made XML-safe first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+
+from feedgen.feed import FeedGenerator
+
+from archive.models import MessageView
+from archive.render import address_text, email_text, obfuscate_text
+
+# Characters XML 1.0 forbids (C0 controls but tab, CR, LF; surrogates; U+FFFE and U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A feed entry carries at most this much of a body: enough to read, never a whole patch bomb.
+MAX_CONTENT = 64_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def xml_safe(text: str) -> str:
+    """Return text without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+def feed_xml(
+    *,
+    title: str,
+    feed_url: str,
+    page_url: str,
+    messages: Sequence[MessageView],
+    permalink: Callable[[MessageView], str],
+    show_addresses: bool,
+) -> bytes:
+    """Return an Atom feed with one entry per message, in the given order."""
+    feed = FeedGenerator()
+    feed.id(feed_url)
+    feed.title(xml_safe(title) or "(untitled)")
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=feed_url, rel="self")
+    feed.generator("Minutebook")
+    dates = [m.date for m in messages if m.date is not None]
+    feed.updated(max(dates) if dates else _EPOCH)
+    for message in messages:
+        _add_entry(feed, message, permalink(message), show_addresses)
+    return bytes(feed.atom_str(pretty=True))
+
+
+def _add_entry(feed: FeedGenerator, message: MessageView, link: str, show_addresses: bool) -> None:
+    """Append one message to feed as an entry with its author, dates and text body."""
+    entry = feed.add_entry(order="append")
+    entry.id(link)
+    entry.title(xml_safe(message.subject) or "(no subject)")
+    entry.link(href=link, rel="alternate")
+    author = {"name": xml_safe(address_text(message.sender, show=show_addresses))}
+    if show_addresses and message.sender.email:
+        author["email"] = xml_safe(email_text(message.sender, show=True))
+    entry.author(author)
+    entry.updated(message.date or _EPOCH)
+    if message.date is not None:
+        entry.published(message.date)
+    body = message.body if show_addresses else obfuscate_text(message.body)
+    if len(body) > MAX_CONTENT:
+        body = body[:MAX_CONTENT] + "\n[…]"
+    entry.content(xml_safe(body), type="text")
