@@ -1,0 +1,60 @@
+"""Stored messages become index documents: the author's words in full, quotes and diffs cheaply."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from search.documents import (date_seconds, distinct_words, message_document, message_key,
+                              split_body)
+from tests.search_support import fixture_messages
+
+PATCH = "20210302101500.4411-1-jane@example.org"
+REVIEW = "YD9a1b2c3d4e5f@bob.example.com"
+
+
+def test_a_patch_splits_into_its_description_and_its_changes() -> None:
+    parts = split_body(fixture_messages()[PATCH].body)
+    assert "round trip through io_uring_enter()" in parts.author
+    assert "fs/io_uring.c" in parts.author  # the diffstat names the files
+    assert "io_frob_prep" not in parts.author
+    assert "io_frob_prep" in parts.diff and "IORING_OP_FROB" in parts.diff
+    assert "io_nop" in parts.diff  # the function a hunk changes, from its @@ line
+    assert "io_setup_magic_context" not in parts.diff  # unchanged context is not indexed
+    assert "2.30.0" not in parts.author + parts.diff  # the signature after "-- "
+
+
+def test_a_reply_keeps_first_level_quotes_apart_from_what_its_author_wrote() -> None:
+    parts = split_body(fixture_messages()[REVIEW].body)
+    assert "v5.10 stable branch" in parts.author
+    assert "round trip" in parts.quoted and "round trip" not in parts.author
+    assert "zebrafish" not in parts.quoted + parts.author  # a quote of a quote
+    assert "READ_ONCE" in parts.quoted  # a quoted diff line is quoted text, not a diff
+
+
+def test_distinct_words_keeps_each_word_once_in_order() -> None:
+    assert distinct_words("Foo bar foo BAR baz") == "foo bar baz"
+
+
+def test_message_document_fields() -> None:
+    message = fixture_messages()[PATCH]
+    document = message_document(message, list_names=["ring-dev"], thread_id="abc123")
+    assert document["key"] == message_key(message.content_hash) == f"message:{message.content_hash}"
+    assert document["id"] == PATCH
+    assert document["kind"] == "message"
+    assert document["thread_id"] == "abc123"
+    assert document["list"] == "ring-dev"
+    assert document["title"] == "[PATCH 1/2] io_uring: add IORING_OP_FROB for registered buffers"
+    assert document["sender"] == "Jane Hacker"
+    assert "jane@example.org" in str(document["from"])
+    assert "bob@example.com" in str(document["cc"])
+    assert document["date"] == int(datetime(2021, 3, 2, 10, 15, tzinfo=timezone.utc).timestamp())
+    assert document["year"] == "2021"
+    assert "io_frob_prep" in str(document["diff"]) and "io_frob_prep" not in str(document["body"])
+
+
+def test_a_message_without_thread_or_date_leaves_those_fields_out() -> None:
+    message = fixture_messages()[PATCH]
+    document = message_document(message.__class__(**{**message.__dict__, "date": None}), list_names=[],
+                                 thread_id=None)
+    assert "thread_id" not in document and "year" not in document
+    assert document["date"] == date_seconds(None) == 0
