@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,11 +15,12 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from archive import derive, pipeline, store
+from archive import derive, indexing, pipeline, searching, store
 from archive.errors import MinutebookError
 from archive.web import create_app
-from archive.web.db import get_engine
+from archive.web.db import get_engine, get_index_dir
 from ingest import sources
+from search.results import SearchHit
 
 FORMATS = ["auto", *sources.FORMATS]
 
@@ -41,14 +44,15 @@ def ingest(paths: tuple[Path, ...], list_name: str | None, fmt: str, workers: in
     """Import mbox, Maildir, .eml, Pipermail and public-inbox archives."""
     with tqdm(unit=" msg", disable=not sys.stderr.isatty(), desc="importing") as bar:
         summary = pipeline.import_paths(
-            get_engine(), list(paths), list_name=list_name, fmt=fmt, workers=workers, progress=bar.update
+            get_engine(), list(paths), list_name=list_name, fmt=fmt, workers=workers, progress=bar.update,
+            index_dir=get_index_dir(),
         )
     for error in summary.errors:
         click.echo(f"warning: {error}", err=True)
     click.echo(
         f"imported {summary.imported}, duplicates {summary.duplicates}, "
         f"quarantined {summary.quarantined}, threads touched {summary.threads_touched}, "
-        f"{summary.seconds:.1f} s, {summary.rate:.0f} messages/s"
+        f"indexed {summary.indexed}, {summary.seconds:.1f} s, {summary.rate:.0f} messages/s"
     )
 
 
@@ -70,9 +74,50 @@ def lists_command(as_json: bool) -> None:
 
 @cli.command()
 def rebuild() -> None:
-    """Re-derive threads from the stored raw messages."""
+    """Re-derive threads and the search index from the stored raw messages."""
     count = derive.rebuild(get_engine())
     click.echo(f"rebuilt {count} threads")
+    click.echo(f"indexed {indexing.rebuild_index(get_engine(), get_index_dir())} messages")
+
+
+@cli.command()
+def reindex() -> None:
+    """Build the search index afresh from the store (searches use the old one until it is done)."""
+    click.echo(f"indexed {indexing.rebuild_index(get_engine(), get_index_dir())} messages")
+
+
+@cli.command()
+def check() -> None:
+    """Compare the search index with the store and say what differs (exit status 1 if anything)."""
+    comparison = indexing.check_index(get_engine(), get_index_dir())
+    click.echo(f"index holds {comparison.indexed} documents; {len(comparison.missing)} missing, "
+               f"{len(comparison.extra)} not in the store (at most 100 of each are listed)")
+    for key in comparison.missing:
+        click.echo(f"missing\t{key}")
+    for key in comparison.extra:
+        click.echo(f"extra\t{key}")
+    if not comparison.ok:
+        click.echo("run `minutebook reindex` to rebuild the index", err=True)
+        sys.exit(1)
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True, help="Results (threads) to print.")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per result.")
+def search_command(query: tuple[str, ...], limit: int, sort: str, as_json: bool) -> None:
+    """Search the archive with the web search's query language."""
+    results = searching.search_archive(get_engine(), get_index_dir(), " ".join(query), sort=sort, page_size=limit)
+    for warning in results.warnings:
+        click.echo(f"note: {warning}", err=True)
+    for hit in results.hits:
+        row = _hit_row(hit)
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(f"{(row['date'] or '-')[:10]:10}  {row['list'] or '-':16}  {hit.title}  <{hit.id}>")
+    click.echo(f"{results.threads} thread(s), {results.matches} message(s) match", err=True)
 
 
 @cli.command("quarantine")
@@ -93,6 +138,15 @@ def threads_command(list_name: str | None, as_json: bool) -> None:
     with get_engine().connect() as conn:
         for row in store.thread_json_rows(conn, list_name):
             click.echo(json.dumps(row, ensure_ascii=False))
+
+
+def _hit_row(hit: SearchHit) -> dict[str, Any]:
+    """Return a search hit as the JSON object `minutebook search --json` prints (snippet as plain text)."""
+    return {
+        "kind": hit.kind, "id": hit.id, "thread_id": hit.thread_id, "list": hit.lists[0] if hit.lists else None,
+        "title": hit.title, "date": hit.date.isoformat() if hit.date else None, "score": hit.score,
+        "snippet": html.unescape(re.sub(r"</?mark>", "", hit.snippet)),
+    }
 
 
 @cli.command()

@@ -14,14 +14,14 @@ from archive.threads import thread_id_for, thread_messages
 THREADING_BATCH = 20_000
 
 
-def thread_pending(engine: Engine, *, batch: int = THREADING_BATCH) -> int:
-    """Place every unthreaded message in its thread; return how many threads were written."""
+def thread_pending(engine: Engine, *, batch: int = THREADING_BATCH) -> set[str]:
+    """Place every unthreaded message in its thread; return the ids of the threads written."""
     touched: set[str] = set()
     while True:
         with engine.begin() as conn:
             pending = store.pending_thread_inputs(conn, batch)
             if not pending:
-                return len(touched)
+                return touched
             inputs = [message for _pk, message in pending]
             old_ids = store.touching_thread_ids(conn, _ids_and_refs(inputs))
             trees = thread_messages(store.thread_members(conn, old_ids) + inputs)
@@ -34,7 +34,7 @@ def rebuild(engine: Engine) -> int:
     """Forget every derived thread and thread all messages again; return the thread count."""
     with engine.begin() as conn:
         store.clear_threads(conn)
-    return thread_pending(engine)
+    return len(thread_pending(engine))
 
 
 def _ids_and_refs(messages: Iterable[ThreadInput]) -> set[str]:

@@ -62,6 +62,13 @@ def thread_mbox(engine: Engine, thread_id: str) -> Iterator[bytes]:
     return _stream(engine, keys)
 
 
+def threads_mbox(engine: Engine, thread_ids: Sequence[str]) -> Iterator[bytes]:
+    """Return a stream of several threads' messages, thread after thread, as gzip mboxrd."""
+    with engine.connect() as conn:
+        keys = [key for thread_id in thread_ids for key in store.thread_message_keys(conn, thread_id)]
+    return _stream(engine, keys)
+
+
 def month_mbox(engine: Engine, list_name: str, year: int, month: int) -> Iterator[bytes]:
     """Return a stream of one list's messages of one month (by date) as gzip mboxrd."""
     if not (1 <= year <= 9998 and 1 <= month <= 12):

@@ -5,7 +5,7 @@ This bridge lives in archive/ because search/ never touches the database (STYLE.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -19,22 +19,25 @@ READ_BATCH = 1000
 _KEY_PREFIX = message_key("")
 
 
-def stored_documents(engine: Engine, *, thread_ids: Iterable[str] | None = None) -> Iterator[Document]:
-    """Yield the index document of every stored message (or of the messages of some threads)."""
-    if thread_ids is not None:
-        wanted = sorted(set(thread_ids))
-        for start in range(0, len(wanted), 500):
-            yield from _documents(engine, wanted[start : start + 500])
-    else:
-        yield from _documents(engine, None)
+def stored_documents(engine: Engine, *, thread_ids: Iterable[str] | None = None,
+                     hashes: Iterable[str] | None = None) -> Iterator[Document]:
+    """Yield the index document of every stored message, or of those in some threads or with some hashes."""
+    if thread_ids is None and hashes is None:
+        yield from _documents(engine)
+        return
+    by_thread = thread_ids is not None
+    wanted = sorted(set(thread_ids if thread_ids is not None else hashes or ()))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        yield from _documents(engine, thread_ids=chunk) if by_thread else _documents(engine, hashes=chunk)
 
 
-def _documents(engine: Engine, thread_ids: Sequence[str] | None) -> Iterator[Document]:
+def _documents(engine: Engine, **only: Sequence[str]) -> Iterator[Document]:
     """Yield documents batch by batch, each batch read in its own short transaction."""
     after = 0
     while True:
         with engine.connect() as conn:
-            batch = store.messages_to_index(conn, after=after, limit=READ_BATCH, thread_ids=thread_ids)
+            batch = store.messages_to_index(conn, after=after, limit=READ_BATCH, **only)
         if not batch:
             return
         for pk, message, lists, thread_id in batch:
@@ -42,14 +45,29 @@ def _documents(engine: Engine, thread_ids: Sequence[str] | None) -> Iterator[Doc
             after = pk
 
 
-def index_store(engine: Engine, index_dir: Path, *, thread_ids: Iterable[str] | None = None,
-                procs: int = 2) -> int:
-    """Index (or re-index) every stored message, or those of some threads; return the count.
+def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *, procs: int = 2) -> int:
+    """Index the messages of the threads an import wrote, then any stored message still missing.
 
-    Re-indexing the threads an import touched keeps each message's thread id current when
-    a late message merges two threads.
+    Re-indexing whole threads keeps each message's thread id current when a late message merges
+    two threads; the second step repairs what an interrupted import stored but never indexed.
     """
-    return indexer.index_documents(index_dir, stored_documents(engine, thread_ids=thread_ids), procs=procs)
+    if not indexer.index_exists(index_dir):
+        return rebuild_index(engine, index_dir, procs=procs)
+    wanted = set(thread_ids)
+    written = indexer.index_documents(index_dir, stored_documents(engine, thread_ids=wanted), procs=procs)
+    missing = _unindexed_hashes(engine, index_dir)
+    if missing:
+        written += indexer.index_documents(index_dir, stored_documents(engine, hashes=missing), procs=procs)
+    return written
+
+
+def _unindexed_hashes(engine: Engine, index_dir: Path) -> set[str]:
+    """Return the content hashes of stored messages the index lacks (counting first, as that is cheap)."""
+    with engine.connect() as conn:
+        if store.message_count(conn) == indexer.document_count(index_dir):
+            return set()
+        stored = set(store.content_hashes(conn))
+    return stored - {key[len(_KEY_PREFIX):] for key in indexer.indexed_keys(index_dir)}
 
 
 def rebuild_index(engine: Engine, index_dir: Path, *, procs: int = 2) -> int:
@@ -62,15 +80,3 @@ def check_index(engine: Engine, index_dir: Path) -> indexer.IndexComparison:
     with engine.connect() as conn:
         keys = [message_key(content_hash) for content_hash in store.content_hashes(conn)]
     return indexer.compare(index_dir, keys)
-
-
-def snippet_texts(engine: Engine) -> Callable[[Sequence[str]], Mapping[str, str]]:
-    """Return the function search() cuts snippets from: index keys -> message bodies."""
-
-    def texts(keys: Sequence[str]) -> Mapping[str, str]:
-        hashes = [key[len(_KEY_PREFIX):] for key in keys if key.startswith(_KEY_PREFIX)]
-        with engine.connect() as conn:
-            bodies = store.bodies_by_hash(conn, hashes)
-        return {message_key(h): body for h, body in bodies.items()}
-
-    return texts

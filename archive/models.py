@@ -131,6 +131,7 @@ class ImportSummary:
     duplicates: int = 0
     quarantined: int = 0
     threads_touched: int = 0
+    indexed: int = 0  # search index documents written
     seconds: float = 0.0
     errors: tuple[str, ...] = ()
 

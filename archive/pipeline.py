@@ -16,7 +16,7 @@ from types import FrameType
 
 from sqlalchemy.engine import Engine
 
-from archive import derive, store
+from archive import derive, indexing, store
 from archive.errors import IngestError, MessageRejected
 from archive.models import ImportSummary, RawItem, SourceError
 from archive.store import PreparedMessage
@@ -52,8 +52,12 @@ def import_paths(
     fmt: str = "auto",
     workers: int = 2,
     progress: Progress | None = None,
+    index_dir: Path | None = None,
 ) -> ImportSummary:
-    """Import every path into the store, thread what arrived, and return the summary."""
+    """Import every path into the store, thread what arrived, index it, and return the summary.
+
+    Without index_dir nothing is indexed (the store alone, for tests and benchmarks of it).
+    """
     started = time.perf_counter()
     counts = {"imported": 0, "duplicates": 0, "quarantined": 0}
     errors: list[str] = []
@@ -63,11 +67,13 @@ def import_paths(
                 chunks = _chunked(iter_source(source, path_format))
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)
+    indexed = indexing.update_index(engine, index_dir, touched, procs=max(1, workers)) if index_dir else 0
     return ImportSummary(
         imported=counts["imported"],
         duplicates=counts["duplicates"],
         quarantined=counts["quarantined"],
-        threads_touched=touched,
+        threads_touched=len(touched),
+        indexed=indexed,
         seconds=time.perf_counter() - started,
         errors=tuple(errors),
     )

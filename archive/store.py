@@ -829,6 +829,13 @@ def message_view(conn: Connection, message_pk: int) -> MessageView | None:
     return _view(row[1:], _lists_of(conn, [message_pk]).get(message_pk, ())) if row else None
 
 
+def message_views_by_hash(conn: Connection, hashes: Sequence[str]) -> list[MessageView]:
+    """Return the stored messages with these content hashes, in the order given."""
+    pks = _ids_by_hash(conn, hashes)
+    views = (message_view(conn, pks[content_hash]) for content_hash in hashes if content_hash in pks)
+    return [view for view in views if view is not None]
+
+
 def message_thread_id(conn: Connection, message_id: str) -> str | None:
     """Return the thread holding message_id, or None while it waits for threading."""
     query = sa.select(thread_nodes.c.thread_id).where(thread_nodes.c.message_id == message_id).limit(1)
@@ -943,17 +950,21 @@ IndexedMessage = tuple[int, Message, tuple[str, ...], str | None]
 
 
 def messages_to_index(
-    conn: Connection, *, after: int = 0, limit: int = 1000, thread_ids: Sequence[str] | None = None
+    conn: Connection, *, after: int = 0, limit: int = 1000, thread_ids: Sequence[str] | None = None,
+    hashes: Sequence[str] | None = None,
 ) -> list[IndexedMessage]:
     """Return up to limit (primary key, message, lists, thread id) after primary key `after`.
 
     The messages carry no raw bytes, attachments or defects (indexing needs none of them).
-    With thread_ids, only the messages placed in those threads are returned.
+    With thread_ids, only the messages placed in those threads are returned; with hashes, only
+    the messages with those content hashes.
     """
     query = sa.select(*_INDEX_COLUMNS).where(messages.c.id > after).order_by(messages.c.id).limit(limit)
     if thread_ids is not None:
         members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
         query = query.where(messages.c.message_id.in_(members))
+    if hashes is not None:
+        query = query.where(messages.c.content_hash.in_(list(hashes)))
     rows = conn.execute(query).all()
     pks = [row[0] for row in rows]
     in_lists = _search_lists_of(conn, pks)

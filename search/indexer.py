@@ -63,12 +63,12 @@ def index_exists(index_dir: Path) -> bool:
 def open_index(index_dir: Path) -> Index:
     """Open the index in index_dir, or raise SearchError saying why it cannot be used."""
     if not index_exists(index_dir):
-        raise SearchError(f"there is no search index in {index_dir}; run `minutebook rebuild` to build it")
+        raise SearchError(f"there is no search index in {index_dir}; run `minutebook reindex` to build it")
     version = _read_version(index_dir)
     if version != SCHEMA_VERSION:
         raise SearchError(
             f"the search index in {index_dir} has format {version}, this Minutebook needs "
-            f"{SCHEMA_VERSION}; run `minutebook rebuild`"
+            f"{SCHEMA_VERSION}; run `minutebook reindex`"
         )
     try:
         # Our schema object, not the pickled one: the index files never pin our class names.

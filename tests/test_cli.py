@@ -5,19 +5,31 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from archive import pipeline, settings
 from archive.cli import cli
+from search import indexer
+from search.query import search
 from tests.conftest import DATA
 
 MBOX = str(DATA / "pipeline" / "two-threads.mbox")
+LATE = str(DATA / "pipeline" / "late-parent.mbox")
+
+
+def search_rows(runner: FlaskCliRunner, *query: str) -> list[dict[str, object]]:
+    """Run `minutebook search --json` and return its rows."""
+    result = runner.invoke(cli, ["search", *query, "--json"])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def test_ingest_prints_one_summary_line(runner: FlaskCliRunner) -> None:
     result = runner.invoke(cli, ["ingest", MBOX, "--list", "dev", "--workers", "0"])
     assert result.exit_code == 0, result.output
     line = result.output.strip().splitlines()[-1]
-    assert line.startswith("imported 4, duplicates 0, quarantined 0, threads touched 2, ")
+    assert line.startswith("imported 4, duplicates 0, quarantined 0, threads touched 2, indexed 4, ")
     assert line.endswith("messages/s")
 
 
@@ -44,7 +56,7 @@ def test_rebuild_keeps_the_same_threads(runner: FlaskCliRunner) -> None:
     runner.invoke(cli, ["ingest", MBOX, "--workers", "0"])
     before = runner.invoke(cli, ["threads", "--json"]).output
     result = runner.invoke(cli, ["rebuild"])
-    assert result.output.strip() == "rebuilt 2 threads"
+    assert result.output.splitlines() == ["rebuilt 2 threads", "indexed 4 messages"]
     assert runner.invoke(cli, ["threads", "--json"]).output == before
 
 
@@ -74,3 +86,60 @@ def test_truncated_gzip_imports_what_it_can_and_says_so(runner: FlaskCliRunner, 
     assert "truncated gzip" in result.output
     imported = int(result.output.split("imported ")[1].split(",")[0])
     assert 1 <= imported <= 4
+
+
+def test_ingest_indexes_what_it_imports_and_search_prints_json(runner: FlaskCliRunner) -> None:
+    runner.invoke(cli, ["ingest", MBOX, "--list", "dev", "--workers", "0"])
+    rows = search_rows(runner, "release", "plan")
+    assert len(rows) == 1  # one thread of three matching messages
+    assert set(rows[0]) == {"kind", "id", "thread_id", "list", "title", "date", "score", "snippet"}
+    assert rows[0]["kind"] == "message" and rows[0]["list"] == "dev"
+    assert rows[0]["id"] in {"plan-1@example.org", "plan-2@example.org", "plan-3@example.org"}
+    assert [row["id"] for row in search_rows(runner, "f:dave")] == ["ci-2@example.org"]
+
+
+def test_search_sorts_by_date_and_limits(runner: FlaskCliRunner) -> None:
+    runner.invoke(cli, ["ingest", MBOX, "--list", "dev", "--workers", "0"])
+    rows = search_rows(runner, "d:2024", "--sort", "-date")
+    dates = [str(row["date"]) for row in rows]
+    assert len(rows) == 2 and dates == sorted(dates, reverse=True)
+    assert len(search_rows(runner, "d:2024", "--limit", "1")) == 1
+
+
+def test_a_late_parent_moves_indexed_messages_into_the_merged_thread(runner: FlaskCliRunner) -> None:
+    runner.invoke(cli, ["ingest", MBOX, "--list", "dev", "--workers", "0"])
+    runner.invoke(cli, ["ingest", LATE, "--list", "dev", "--workers", "0"])
+    threads = {row["subject"]: row["thread_id"] for row in map(json.loads, runner.invoke(cli, ["threads", "--json"]).output.splitlines())}
+    rows = search_rows(runner, "s:CI")
+    assert [row["thread_id"] for row in rows] == [threads["Old CI question"]]
+
+
+def test_check_finds_what_the_index_lacks_and_reindex_repairs_it(runner: FlaskCliRunner, app: Flask) -> None:
+    runner.invoke(cli, ["ingest", MBOX, "--workers", "0"])
+    assert runner.invoke(cli, ["check"]).exit_code == 0
+    index_dir = indexer.index_dir_for(Path(app.config["DATA_DIR"]))
+    dave = search(index_dir, "f:dave").hits[0].key
+    indexer.delete_documents(index_dir, [dave])
+    broken = runner.invoke(cli, ["check"])
+    assert broken.exit_code == 1
+    assert f"missing\t{dave}" in broken.output
+    assert runner.invoke(cli, ["reindex"]).output == "indexed 4 messages\n"
+    assert runner.invoke(cli, ["check"]).exit_code == 0
+
+
+def test_the_next_import_indexes_what_an_interrupted_one_stored(runner: FlaskCliRunner, app: Flask) -> None:
+    runner.invoke(cli, ["ingest", LATE, "--workers", "0"])
+    # As if an import was killed after storing its messages and before indexing them.
+    data = Path(app.config["DATA_DIR"])
+    pipeline.import_paths(settings.engine_for(data), [Path(MBOX)], workers=0)
+    assert search_rows(runner, "release") == []
+    result = runner.invoke(cli, ["ingest", LATE, "--workers", "0"])
+    assert "imported 0, duplicates 1" in result.output
+    assert len(search_rows(runner, "release")) == 1
+    assert runner.invoke(cli, ["check"]).exit_code == 0
+
+
+def test_search_without_an_index_says_how_to_build_one(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(cli, ["search", "anything"])
+    assert result.exit_code != 0
+    assert "minutebook reindex" in str(result.exception)

@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
 from archive import settings
+from search.indexer import index_dir_for
 
 _KEY = "minutebook.engine"
 
@@ -20,6 +21,11 @@ def get_engine() -> Engine:
         engine = settings.engine_for(directory, current_app.config.get("DATABASE_URL"))
         current_app.extensions[_KEY] = engine
     return engine
+
+
+def get_index_dir() -> Path:
+    """Return where the current app's search index lives."""
+    return index_dir_for(Path(current_app.config["DATA_DIR"]))
 
 
 def init_app(app: Flask) -> None:

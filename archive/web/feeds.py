@@ -1,4 +1,4 @@
-"""Feeds and exports: Atom for a list and a thread, gzip mboxrd for a thread and a month."""
+"""Feeds and exports: Atom for a list, a thread and a search; gzip mboxrd for a thread, a month and a search."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, request, url_for
 
-from archive import atom, browse, exports
+from archive import atom, browse, exports, searching
 from archive.errors import NotFound
 from archive.models import MessageFeed
-from archive.web.db import get_engine
+from archive.web.db import get_engine, get_index_dir
 from archive.web.render import addresses_shown, message_url
+from archive.web.search import query_arg
 from archive.web.threads import redirect_if_merged
 
 bp = Blueprint("feeds", __name__)
@@ -19,11 +20,11 @@ bp = Blueprint("feeds", __name__)
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def _atom(feed: MessageFeed, page_url: str) -> Response:
+def atom_response(feed: MessageFeed, page_url: str) -> Response:
     """Return feed as an Atom document whose entries link to the messages' permalinks."""
     xml = atom.feed_xml(
         title=feed.title,
-        feed_url=url_for(request.endpoint or "", **(request.view_args or {}), _external=True),
+        feed_url=request.url,
         page_url=page_url,
         messages=feed.messages,
         permalink=lambda message: message_url(message, external=True),
@@ -32,7 +33,7 @@ def _atom(feed: MessageFeed, page_url: str) -> Response:
     return Response(xml, mimetype="application/atom+xml")
 
 
-def _download(stream: Iterator[bytes], name: str) -> Response:
+def download(stream: Iterator[bytes], name: str) -> Response:
     """Return a streamed gzip download called name."""
     safe = _UNSAFE_NAME.sub("_", name)
     return Response(stream, mimetype="application/gzip",
@@ -44,7 +45,7 @@ def list_atom(list_name: str) -> Response:
     """Serve the newest messages of a list as an Atom feed."""
     with get_engine().connect() as conn:
         feed = browse.list_feed(conn, list_name)
-    return _atom(feed, url_for("lists.threads", list_name=list_name, _external=True))
+    return atom_response(feed, url_for("lists.threads", list_name=list_name, _external=True))
 
 
 @bp.get("/t/<thread_id>/atom")
@@ -55,7 +56,7 @@ def thread_atom(thread_id: str) -> Response:
             feed = browse.thread_feed(conn, thread_id)
     except NotFound:
         return redirect_if_merged(thread_id)
-    return _atom(feed, url_for("threads.thread", thread_id=thread_id, _external=True))
+    return atom_response(feed, url_for("threads.thread", thread_id=thread_id, _external=True))
 
 
 @bp.get("/t/<thread_id>.mbox.gz")
@@ -65,11 +66,24 @@ def thread_mbox(thread_id: str) -> Response:
         stream = exports.thread_mbox(get_engine(), thread_id)
     except NotFound:
         return redirect_if_merged(thread_id)
-    return _download(stream, f"{thread_id}.mbox.gz")
+    return download(stream, f"{thread_id}.mbox.gz")
 
 
 @bp.get("/l/<list_name>/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>.mbox.gz")
 def month_mbox(list_name: str, year: int, month: int) -> Response:
     """Stream one month of a list as gzip-compressed mboxrd."""
     stream = exports.month_mbox(get_engine(), list_name, year, month)
-    return _download(stream, f"{list_name}-{year:04d}-{month:02d}.mbox.gz")
+    return download(stream, f"{list_name}-{year:04d}-{month:02d}.mbox.gz")
+
+
+@bp.get("/search/atom")
+def search_atom() -> Response:
+    """Serve the newest messages matching ?q= as an Atom feed, so a reader can follow a topic."""
+    feed = searching.search_feed(get_engine(), get_index_dir(), query_arg())
+    return atom_response(feed, url_for("search.results", q=query_arg(), sort="-date", _external=True))
+
+
+@bp.get("/search/mbox.gz")
+def search_mbox() -> Response:
+    """Stream the best matching threads (up to 100) as one gzip-compressed mboxrd."""
+    return download(searching.search_mbox(get_engine(), get_index_dir(), query_arg()), "search.mbox.gz")
