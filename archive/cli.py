@@ -39,13 +39,13 @@ def cli() -> None:
 @click.option("--list", "list_name", help="List name (default: from the folder or file name).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True)
 @click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
-              help="Parser processes (0 parses in this process).")
+              help="Parser and indexer processes (0 parses and indexes in this process).")
 def ingest(paths: tuple[Path, ...], list_name: str | None, fmt: str, workers: int) -> None:
     """Import mbox, Maildir, .eml, Pipermail and public-inbox archives."""
     with tqdm(unit=" msg", disable=not sys.stderr.isatty(), desc="importing") as bar:
         summary = pipeline.import_paths(
             get_engine(), list(paths), list_name=list_name, fmt=fmt, workers=workers, progress=bar.update,
-            index_dir=get_index_dir(),
+            index_dir=get_index_dir(), index_procs=max(1, workers),
         )
     for error in summary.errors:
         click.echo(f"warning: {error}", err=True)

@@ -17,6 +17,8 @@ from search.documents import Document, message_document, message_key
 # Messages read from the store per query while indexing.
 READ_BATCH = 1000
 _KEY_PREFIX = message_key("")
+# Imports touching fewer threads than this are indexed in one process.
+SMALL_UPDATE = 200
 
 
 def stored_documents(engine: Engine, *, thread_ids: Iterable[str] | None = None,
@@ -54,6 +56,8 @@ def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *, 
     if not indexer.index_exists(index_dir):
         return rebuild_index(engine, index_dir, procs=procs)
     wanted = set(thread_ids)
+    if len(wanted) < SMALL_UPDATE:
+        procs = 1  # starting indexer processes costs more than a few threads' messages take
     written = indexer.index_documents(index_dir, stored_documents(engine, thread_ids=wanted), procs=procs)
     missing = _unindexed_hashes(engine, index_dir)
     if missing:

@@ -53,10 +53,12 @@ def import_paths(
     workers: int = 2,
     progress: Progress | None = None,
     index_dir: Path | None = None,
+    index_procs: int = 2,
 ) -> ImportSummary:
     """Import every path into the store, thread what arrived, index it, and return the summary.
 
     Without index_dir nothing is indexed (the store alone, for tests and benchmarks of it).
+    index_procs > 1 indexes in that many processes (worth it for thousands of messages).
     """
     started = time.perf_counter()
     counts = {"imported": 0, "duplicates": 0, "quarantined": 0}
@@ -67,7 +69,7 @@ def import_paths(
                 chunks = _chunked(iter_source(source, path_format))
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)
-    indexed = indexing.update_index(engine, index_dir, touched, procs=max(1, workers)) if index_dir else 0
+    indexed = indexing.update_index(engine, index_dir, touched, procs=index_procs) if index_dir else 0
     return ImportSummary(
         imported=counts["imported"],
         duplicates=counts["duplicates"],

@@ -63,24 +63,24 @@ def search(
         if q.strip():
             warnings.append("nothing searchable was left in the query")
         return replace(empty, warnings=tuple(warnings))
-    searcher, view = searchers.current(index_dir)
-    try:
-        evaluator = Evaluator(view, searcher, started + time_limit)
-        scores = evaluator.evaluate(parsed.node)
-        warnings.extend(_evaluation_warnings(evaluator.noticed, time_limit, scores is None))
-        if scores is None:
-            return replace(empty, warnings=tuple(warnings))
-        scores = _filtered(scores, parsed, view, searcher, lists)
-        if len(scores) < RELAX_BELOW:
-            scores = _relaxed(evaluator, parsed, scores, view, searcher, lists, warnings)
-        groups, scores = _page_groups(scores, view, sort, today, page * page_size)
-        hits = _hits(searcher, view, groups[(page - 1) * page_size :], scores, parsed, texts)
-        rare = plain_words(parsed.node) if not scores else []
-        unknown = evaluator.noticed.unknown
-        suggestion = suggest(searcher, q, unknown, rare) if unknown or rare else None
-        facets = _facets(searcher, view, scores)
-    except WHOOSH_ERRORS as error:
-        raise SearchError(f"the search index could not be read: {error}") from error
+    with searchers.checked_out(index_dir) as (searcher, view):
+        try:
+            evaluator = Evaluator(view, searcher, started + time_limit)
+            scores = evaluator.evaluate(parsed.node)
+            warnings.extend(_evaluation_warnings(evaluator.noticed, time_limit, scores is None))
+            if scores is None:
+                return replace(empty, warnings=tuple(warnings))
+            scores = _filtered(scores, parsed, view, searcher, lists)
+            if len(scores) < RELAX_BELOW:
+                scores = _relaxed(evaluator, parsed, scores, view, searcher, lists, warnings)
+            groups, scores = _page_groups(scores, view, sort, today, page * page_size)
+            hits = _hits(searcher, view, groups[(page - 1) * page_size :], scores, parsed, texts)
+            rare = plain_words(parsed.node) if not scores else []
+            unknown = evaluator.noticed.unknown
+            suggestion = suggest(searcher, q, unknown, rare) if unknown or rare else None
+            facets = _facets(searcher, view, scores)
+        except WHOOSH_ERRORS as error:
+            raise SearchError(f"the search index could not be read: {error}") from error
     threads = _thread_count(scores, view)
     return replace(
         empty, hits=tuple(hits), matches=len(scores), threads=threads,

@@ -1,9 +1,12 @@
-"""Searchers, one per thread, and the view of each index generation that threads share."""
+"""A pool of searchers, and the view of each index generation that concurrent searches share."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +15,10 @@ from search.indexer import WHOOSH_ERRORS, open_index
 from search.postings import field_lengths, global_postings
 from search.schema import RECENCY_HALF_LIFE_DAYS, RECENCY_WEIGHT
 
-# Whoosh searchers read files through shared handles, so each thread keeps its own.
-_local = threading.local()
+# Idle searchers by index folder, as (folder inode, searcher); at most MAX_IDLE each.
+_pool: dict[str, list[tuple[int, Any]]] = {}
+_pool_lock = threading.Lock()
+MAX_IDLE = 8
 _views: dict[str, tuple[tuple[int, int], IndexView]] = {}
 _views_lock = threading.Lock()
 
@@ -108,16 +113,22 @@ class IndexView:
         return set(range(self.size)) - self.deleted
 
 
-def current(index_dir: Path) -> tuple[Any, IndexView]:
-    """Return this thread's searcher for index_dir (reopened when the index changed) and its view."""
+@contextmanager
+def checked_out(index_dir: Path) -> Iterator[tuple[Any, IndexView]]:
+    """Lend a searcher of index_dir (reopened when the index changed) and its view for one search.
+
+    Whoosh searchers read through shared file handles, so each is used by one search at a time;
+    idle ones wait in a pool instead of living in threads, which would leak them when threads end.
+    """
     path = str(index_dir)
     try:
         inode = os.stat(index_dir).st_ino  # a rebuild swaps in a new folder
     except OSError:
         open_index(index_dir)  # raises the SearchError that says what is missing
         raise
-    cache: dict[str, tuple[int, Any]] = _local.__dict__.setdefault("searchers", {})
-    cached = cache.pop(path, None)
+    with _pool_lock:
+        idle = _pool.setdefault(path, [])
+        cached = idle.pop() if idle else None
     try:
         if cached is not None and cached[0] == inode and cached[1].up_to_date():
             searcher = cached[1]
@@ -129,8 +140,25 @@ def current(index_dir: Path) -> tuple[Any, IndexView]:
         view = _view(path, (inode, searcher.reader().generation()), searcher)
     except WHOOSH_ERRORS as error:
         raise SearchError(f"the search index in {index_dir} could not be opened: {error}") from error
-    cache[path] = (inode, searcher)
-    return searcher, view
+    try:
+        yield searcher, view
+    finally:
+        with _pool_lock:
+            keep = len(idle) < MAX_IDLE
+            if keep:
+                idle.append((inode, searcher))
+        if not keep:
+            searcher.close()
+
+
+@atexit.register
+def close_all() -> None:
+    """Close every idle searcher (at exit, and in tests that remove an index)."""
+    with _pool_lock:
+        idle = [searcher for entries in _pool.values() for _inode, searcher in entries]
+        _pool.clear()
+    for searcher in idle:
+        searcher.close()
 
 
 def _view(path: str, version: tuple[int, int], searcher: Any) -> IndexView:

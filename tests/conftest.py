@@ -11,6 +11,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from archive import pipeline, settings
 from archive.web import create_app
+from search import indexer
 
 DATA = Path(__file__).parent / "data"
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -46,10 +47,11 @@ WEB = DATA / "web"
 
 
 def imported(directory: Path, *imports: tuple[list[Path], str | None]) -> Path:
-    """Import each (paths, list name) into directory's store in turn; return directory."""
+    """Import and index each (paths, list name) into directory in turn, as `minutebook ingest` does."""
     engine = settings.engine_for(settings.data_dir(directory))
     for paths, list_name in imports:
-        pipeline.import_paths(engine, paths, list_name=list_name, workers=0)
+        pipeline.import_paths(engine, paths, list_name=list_name, workers=0,
+                              index_dir=indexer.index_dir_for(directory), index_procs=1)
     engine.dispose()
     return directory
 

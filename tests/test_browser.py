@@ -1,4 +1,4 @@
-"""A reader in a real headless Chromium: list, month, nested thread, quoted text, permalink.
+"""A reader in a real headless Chromium: list, month, nested thread, quoted text, permalink, search.
 
 Every page is checked with axe-core (bundled by axe-playwright-python) and photographed at phone
 and desktop widths into test-artifacts/screenshots/, which the test run keeps for people to look at.
@@ -111,6 +111,28 @@ def test_reader_walks_from_the_lists_to_a_permalink(base_url: str, pages: dict[s
         check(page, "6-permalink")
 
 
+def test_reader_searches_narrows_and_opens_a_result(base_url: str, pages: dict[str, Any]) -> None:
+    for page in pages.values():
+        page.goto(base_url + "/l/lanternfish-dev/")
+        page.locator("header form.search input[name=q]").fill("release checklist")
+        page.locator("header form.search button").click()
+        assert "/search?q=release+checklist" in page.url
+        assert page.locator("li.hit").count() >= 2
+        assert page.locator("li.hit mark").first.is_visible()
+        check(page, "7-search")
+
+        page.locator("aside.facets").get_by_role("link", name="2024").click()
+        assert page.locator("#search-q").input_value() == "release checklist d:2024"
+        page.locator("#search-sort").select_option("-date")
+        page.locator("form.search-page button").click()
+        assert "sort=-date" in page.url
+        dates = page.locator("li.hit time").evaluate_all("all => all.map(t => t.dateTime)")
+        assert dates == sorted(dates, reverse=True)
+
+        page.locator("li.hit a.subject").first.click()
+        assert "/m/" in page.url and page.locator("article.msg").count() == 1
+
+
 def test_pages_work_by_keyboard_with_a_visible_focus(base_url: str, pages: dict[str, Any]) -> None:
     page = pages["desktop"]
     page.goto(base_url + "/t/0986b017ad37/")
@@ -128,7 +150,7 @@ def test_pages_work_by_keyboard_with_a_visible_focus(base_url: str, pages: dict[
 def test_landmarks_and_headings_are_in_order(base_url: str, pages: dict[str, Any]) -> None:
     page = pages["desktop"]
     for url in ("/", "/l/lanternfish-dev/", "/l/lanternfish-dev/2024/03/?sort=author", "/t/0986b017ad37/",
-                "/m/87wmsh3k2d.fsf@sato.example/", "/people/alice-wong/", "/l/nowhere/"):
+                "/m/87wmsh3k2d.fsf@sato.example/", "/people/alice-wong/", "/l/nowhere/", "/search?q=release", "/search"):
         page.goto(base_url + url)
         assert page.locator("header").count() >= 1 and page.locator("main").count() == 1
         assert page.locator("footer.site").count() == 1 and page.locator("h1").count() == 1

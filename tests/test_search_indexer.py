@@ -93,7 +93,7 @@ def test_a_second_writer_proceeds_once_the_first_is_done(tmp_path: Path) -> None
 
 
 def test_a_missing_index_is_a_search_error_that_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(SearchError, match="minutebook rebuild"):
+    with pytest.raises(SearchError, match="minutebook reindex"):
         indexer.open_index(tmp_path / "index")
     with pytest.raises(SearchError, match="no search index"):
         search(tmp_path / "index", "anything")
