@@ -967,7 +967,7 @@ def messages_to_index(
         query = query.where(messages.c.content_hash.in_(list(hashes)))
     rows = conn.execute(query).all()
     pks = [row[0] for row in rows]
-    in_lists = _search_lists_of(conn, pks)
+    in_lists = _lists_of(conn, pks)
     threads_of = _search_threads_of(conn, [row[1] for row in rows])
     return [(row[0], _indexed_message(row), in_lists.get(row[0], ()), threads_of.get(row[1])) for row in rows]
 
@@ -983,17 +983,6 @@ def _indexed_message(row: Sequence[Any]) -> Message:
         body=body, body_from_html=bool(from_html), attachments=(), defects=(), raw=b"",
         generated_id=bool(generated), source_url=source_url,
     )
-
-
-def _search_lists_of(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    """Return the lists each of the given messages is in."""
-    found: dict[int, list[str]] = {}
-    for chunk in _chunks(list(pks), 500):
-        query = sa.select(message_lists.c.message_pk, message_lists.c.list_name).where(
-            message_lists.c.message_pk.in_(chunk))
-        for pk, name in conn.execute(query):
-            found.setdefault(pk, []).append(name)
-    return {pk: tuple(sorted(names)) for pk, names in found.items()}
 
 
 def _search_threads_of(conn: Connection, message_ids: Sequence[str]) -> dict[str, str]:

@@ -1,8 +1,9 @@
-"""Import the io-uring archive into a fresh data directory and print speed and memory.
+"""Import the io-uring archive into fresh data directories and print speed and memory.
 
 Usage: .venv/bin/python bench/ingest.py [MBOX] [--workers N] [--no-notmuch]
-When `notmuch` is installed it also times `notmuch new` on the same messages (written
-to a Maildir first, untimed) and prints the ratio.
+It imports twice: into the store alone, then into the store and the search index (as
+`minutebook ingest` does). When `notmuch` is installed it also times `notmuch new` on the same
+messages (written to a Maildir first, untimed) and prints the ratios.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from archive import pipeline, settings, store  # noqa: E402
 from archive.models import RawItem  # noqa: E402
 from ingest.mbox import iter_mbox  # noqa: E402
+from search.indexer import index_dir_for  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "corpora" / "io-uring" / "io-uring.vger.kernel.org.epoch0.mbox.gz"
 
@@ -81,20 +83,25 @@ def _descends_from(pid: int, ancestor: int) -> bool:
     return False
 
 
-def time_minutebook(mbox: Path, workers: int) -> tuple[int, float]:
-    """Import mbox into a fresh data directory; return (messages, seconds)."""
+def time_minutebook(mbox: Path, workers: int, *, index: bool) -> tuple[int, float]:
+    """Import mbox into a fresh data directory (and index it when index); return (messages, seconds)."""
     with tempfile.TemporaryDirectory() as scratch:
-        engine = settings.engine_for(settings.data_dir(Path(scratch) / "data"))
+        data = settings.data_dir(Path(scratch) / "data")
+        engine = settings.engine_for(data)
+        index_dir = index_dir_for(data) if index else None
         started = time.perf_counter()
-        summary = pipeline.import_paths(engine, [mbox], list_name="io-uring", workers=workers)
+        summary = pipeline.import_paths(engine, [mbox], list_name="io-uring", workers=workers,
+                                        index_dir=index_dir, index_procs=max(1, workers))
         seconds = time.perf_counter() - started
         with engine.connect() as conn:
             lists = store.list_summaries(conn)
         print(f"summary: imported {summary.imported}, duplicates {summary.duplicates}, "
-              f"quarantined {summary.quarantined}, threads touched {summary.threads_touched}")
+              f"quarantined {summary.quarantined}, threads touched {summary.threads_touched}, "
+              f"indexed {summary.indexed}")
         print(f"lists: {[(s.name, s.messages, s.threads) for s in lists]}")
-        db = Path(scratch) / "data" / "minutebook.sqlite3"
-        print(f"database size: {db.stat().st_size / 1e6:.0f} MB")
+        print(f"database size: {(data / 'minutebook.sqlite3').stat().st_size / 1e6:.0f} MB")
+        if index_dir is not None:
+            print(f"index size: {sum(f.stat().st_size for f in index_dir.iterdir()) / 1e6:.0f} MB")
         return summary.imported + summary.duplicates + summary.quarantined, seconds
 
 
@@ -136,14 +143,20 @@ def main() -> None:
     if not args.mbox.exists():
         sys.exit(f"no archive at {args.mbox}")
     print(f"bare compat32 parser, one core: {baseline_rate(args.mbox):.0f} messages/s")
-    with TreeMemory() as memory:
-        count, seconds = time_minutebook(args.mbox, args.workers)
-    print(f"minutebook: {count} messages in {seconds:.1f} s = {count / seconds:.0f} messages/s")
-    print(f"peak RSS: largest process {memory.peak_process_mb:.0f} MB, "
-          f"all processes together {memory.peak_total_mb:.0f} MB")
+    timings = {}
+    for label, index in (("store only", False), ("store and search index", True)):
+        print(f"--- {label}")
+        with TreeMemory() as memory:
+            count, seconds = time_minutebook(args.mbox, args.workers, index=index)
+        timings[label] = seconds
+        print(f"minutebook ({label}): {count} messages in {seconds:.1f} s = {count / seconds:.0f} messages/s")
+        print(f"peak RSS: largest process {memory.peak_process_mb:.0f} MB, "
+              f"all processes together {memory.peak_total_mb:.0f} MB")
     notmuch = None if args.no_notmuch else time_notmuch(args.mbox)
     if notmuch is not None:
-        print(f"notmuch new: {notmuch:.1f} s; minutebook / notmuch = {seconds / notmuch:.2f}")
+        print(f"notmuch new: {notmuch:.1f} s")
+        for label, seconds in timings.items():
+            print(f"minutebook ({label}) / notmuch = {seconds / notmuch:.2f}")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,13 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archive import indexing, pipeline, settings  # noqa: E402
+from archive import pipeline, settings  # noqa: E402
 from archive.threads import thread_id_for  # noqa: E402
 from search.indexer import index_dir_for  # noqa: E402
 from search.query import search  # noqa: E402
@@ -35,14 +34,12 @@ DEPTH = 20  # hits looked at per need (MRR counts a thread found deeper as 0)
 
 
 def build(data: Path, archives: dict[str, str]) -> None:
-    """Import the archives into data and index them."""
+    """Import and index the archives into data, as `minutebook ingest` does."""
     engine = settings.engine_for(settings.data_dir(data))
     for list_name, relative in archives.items():
-        summary = pipeline.import_paths(engine, [CORPORA / relative], list_name=list_name)
-        print(f"imported {list_name}: {summary.imported} messages in {summary.seconds:.1f} s")
-    started = time.perf_counter()
-    count = indexing.rebuild_index(engine, index_dir_for(data))
-    print(f"indexed {count} messages in {time.perf_counter() - started:.1f} s")
+        summary = pipeline.import_paths(engine, [CORPORA / relative], list_name=list_name,
+                                        index_dir=index_dir_for(data))
+        print(f"imported and indexed {list_name}: {summary.imported} messages in {summary.seconds:.1f} s")
 
 
 def rank_of(results: SearchResults, wanted: set[str]) -> int | None:
