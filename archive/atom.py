@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
 
-from archive.models import MessageView
+from archive.minutes import minutes_text
+from archive.models import Meeting, MessageView
 from archive.render import address_text, email_text, obfuscate_text
 
 # Characters XML 1.0 forbids (C0 controls but tab, CR, LF; surrogates; U+FFFE and U+FFFF).
@@ -63,3 +64,26 @@ def _add_entry(feed: FeedGenerator, message: MessageView, link: str, show_addres
     if len(body) > MAX_CONTENT:
         body = body[:MAX_CONTENT] + "\n[…]"
     entry.content(xml_safe(body), type="text")
+
+
+def meetings_feed_xml(*, title: str, feed_url: str, page_url: str, meetings: Sequence[tuple[str, Meeting]]) -> bytes:
+    """Return an Atom feed with one entry per (minutes URL, meeting), the minutes as text."""
+    feed = FeedGenerator()
+    feed.id(feed_url)
+    feed.title(xml_safe(title) or "(untitled)")
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=feed_url, rel="self")
+    feed.generator("Minutebook")
+    dates = [m.start for _link, m in meetings if m.start is not None]
+    feed.updated(max(dates) if dates else _EPOCH)
+    for link, meeting in meetings:
+        entry = feed.add_entry(order="append")
+        entry.id(link)
+        entry.title(xml_safe(meeting.title or meeting.meeting_id))
+        entry.link(href=link, rel="alternate")
+        entry.author({"name": xml_safe(meeting.owner or "MeetBot")})
+        entry.updated(meeting.end or meeting.start or _EPOCH)
+        if meeting.start is not None:
+            entry.published(meeting.start)
+        entry.content(xml_safe(obfuscate_text(minutes_text(meeting))), type="text")
+    return bytes(feed.atom_str(pretty=True))

@@ -15,8 +15,9 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from archive import derive, indexing, pipeline, searching, store
+from archive import derive, indexing, meetings, pipeline, searching, store
 from archive.errors import MinutebookError
+from archive.models import Meeting
 from archive.web import create_app
 from archive.web.db import get_engine, get_index_dir
 from ingest import sources
@@ -52,7 +53,8 @@ def ingest(paths: tuple[Path, ...], list_name: str | None, fmt: str, workers: in
     click.echo(
         f"imported {summary.imported}, duplicates {summary.duplicates}, "
         f"quarantined {summary.quarantined}, threads touched {summary.threads_touched}, "
-        f"indexed {summary.indexed}, {summary.seconds:.1f} s, {summary.rate:.0f} messages/s"
+        f"indexed {summary.indexed}, meetings {summary.meetings}, {summary.seconds:.1f} s, "
+        f"{summary.rate:.0f} messages/s"
     )
 
 
@@ -138,6 +140,30 @@ def threads_command(list_name: str | None, as_json: bool) -> None:
     with get_engine().connect() as conn:
         for row in store.thread_json_rows(conn, list_name):
             click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@cli.command("meetings")
+@click.option("--series", help="Only the meetings of this series (team).")
+@click.option("--json", "as_json", is_flag=True, required=True, help="One JSON object per meeting.")
+def meetings_command(series: str | None, as_json: bool) -> None:
+    """Print every meeting's minutes as JSON lines, oldest first."""
+    with get_engine().connect() as conn:
+        for meeting in meetings.all_meetings(conn, series):
+            click.echo(json.dumps(_meeting_row(meeting), ensure_ascii=False))
+
+
+def _meeting_row(meeting: Meeting) -> dict[str, Any]:
+    """Return a meeting as the JSON object `minutebook meetings --json` prints."""
+    return {
+        "id": meeting.meeting_id, "series": meeting.series, "title": meeting.title,
+        "start": meeting.start.isoformat() if meeting.start else None,
+        "end": meeting.end.isoformat() if meeting.end else None,
+        "chairs": list(meeting.chairs), "people": dict(meeting.people),
+        "items": [{"type": i.type, "text": i.text, "nick": i.nick, "time": i.time, "topic": i.topic, "line": i.line}
+                  for i in meeting.items],
+        "actions_by_person": {nick: list(texts) for nick, texts in meeting.actions_by_person},
+        "unassigned": list(meeting.unassigned),
+    }
 
 
 def _hit_row(hit: SearchHit) -> dict[str, Any]:

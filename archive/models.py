@@ -132,6 +132,7 @@ class ImportSummary:
     quarantined: int = 0
     threads_touched: int = 0
     indexed: int = 0  # search index documents written
+    meetings: int = 0  # meetings added or updated
     seconds: float = 0.0
     errors: tuple[str, ...] = ()
 
@@ -301,3 +302,89 @@ class MessageFeed:
     title: str
     lists: tuple[str, ...]
     messages: tuple[MessageView, ...]
+
+
+# Meetings (issue 5): a MeetBot log replayed into minutes.
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of a meeting log: its number in the file (from 1), time, speaker and text."""
+
+    number: int
+    time: str  # "HH:MM:SS" (or "HH:MM") as the log wrote it; "" when the log has no times
+    nick: str  # "" for lines that are not somebody speaking
+    text: str
+    is_action: bool = False  # a "/me" line
+
+
+@dataclass(frozen=True)
+class MeetingItem:
+    """One item of the minutes, as MeetBot records it, with the log line it was said on."""
+
+    type: str  # MeetBot's upper-case type: TOPIC, INFO, IDEA, ACTION, AGREED, ACCEPTED, REJECTED, HELP, LINK, VOTE
+    text: str
+    nick: str
+    time: str
+    topic: str  # the topic in force when it was said ("" before the first)
+    line: int
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting replayed from its log: minutes items, chairs, people and action items."""
+
+    meeting_id: str  # the file's base name: "<name>.YYYY-MM-DD-HH.MM"
+    series: str  # the meeting name (#meetingname, else from the file name)
+    title: str  # what #startmeeting or #meetingtopic said
+    start: datetime | None  # UTC
+    end: datetime | None  # UTC; None when the log has no #endmeeting
+    owner: str  # who started it
+    chairs: tuple[str, ...]
+    people: tuple[tuple[str, int], ...]  # (nick, lines said), most lines first
+    items: tuple[MeetingItem, ...]
+    actions_by_person: tuple[tuple[str, tuple[str, ...]], ...]  # (nick, action texts), by nick
+    unassigned: tuple[str, ...]  # action texts naming nobody present
+    log: tuple[LogLine, ...]
+    problems: tuple[str, ...] = ()  # what could not be understood (no #endmeeting, unreadable lines)
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """A meeting as a row of an index: what it was, when, and how much it holds."""
+
+    meeting_id: str
+    series: str
+    title: str
+    start: datetime | None
+    end: datetime | None
+    people: int
+    items: int
+    actions: int
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    """A meeting series (a team's meetings) with its count, last meeting and action items."""
+
+    name: str
+    meetings: int
+    last: datetime | None
+    actions: int
+
+
+@dataclass(frozen=True)
+class SeriesPage:
+    """One meeting series: its meetings, newest first, grouped by year (None: date unknown)."""
+
+    name: str
+    meetings: int
+    years: tuple[tuple[int | None, tuple[MeetingSummary, ...]], ...]
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """One meeting: its summary row and its minutes replayed from the log."""
+
+    summary: MeetingSummary
+    meeting: Meeting

@@ -16,7 +16,7 @@ from types import FrameType
 
 from sqlalchemy.engine import Engine
 
-from archive import derive, indexing, store
+from archive import derive, indexing, meetings, store
 from archive.errors import IngestError, MessageRejected
 from archive.models import ImportSummary, RawItem, SourceError
 from archive.store import PreparedMessage
@@ -61,11 +61,14 @@ def import_paths(
     index_procs > 1 indexes in that many processes (worth it for thousands of messages).
     """
     started = time.perf_counter()
-    counts = {"imported": 0, "duplicates": 0, "quarantined": 0}
+    counts = {"imported": 0, "duplicates": 0, "quarantined": 0, "meetings": 0}
     errors: list[str] = []
     with _parser(workers) as parse_chunks:
         for path in paths:
             for source, path_format, name in _units(path, fmt, list_name, errors):
+                if path_format == "meetbot":
+                    _import_meeting(engine, source, counts, errors)
+                    continue
                 chunks = _chunked(iter_source(source, path_format))
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)
@@ -76,6 +79,7 @@ def import_paths(
         quarantined=counts["quarantined"],
         threads_touched=len(touched),
         indexed=indexed,
+        meetings=counts["meetings"],
         seconds=time.perf_counter() - started,
         errors=tuple(errors),
     )
@@ -88,7 +92,7 @@ def _units(
     try:
         path_format = detect_format(path) if fmt == "auto" else fmt
     except IngestError as error:
-        errors.append(f"{path}: {error}")
+        errors.append(str(error))
         return
     if not path.is_dir() or path_format == "public-inbox":
         yield path, path_format, list_name or default_list_name(path, path_format)
@@ -99,12 +103,20 @@ def _units(
         try:
             file_format = detect_format(file) if fmt == "auto" else _file_format(fmt)
         except IngestError as error:
-            errors.append(f"{file}: {error}")
+            errors.append(str(error))
             continue
         if file_format == "eml":
             yield file, "eml", folder_list
         else:
             yield file, file_format, list_name or default_list_name(file, file_format)
+
+
+def _import_meeting(engine: Engine, path: Path, counts: dict[str, int], errors: list[str]) -> None:
+    """Import one meeting file, counting what it added and noting what went wrong."""
+    outcome, note = meetings.import_meeting_file(engine, path)
+    counts["meetings"] += outcome in ("added", "updated")
+    if note:
+        errors.append(note)
 
 
 def _file_format(folder_format: str) -> str:

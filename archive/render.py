@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ _DIFF_META = ("diff ", "index ", "--- ", "+++ ", "new file mode", "deleted file 
               "Binary files", "GIT binary patch", "Index: ", "====")
 _DIFF_LINE_FIRST = frozenset(" +-@\\")
 _FOOTER_RULE = "_" * 30
+_LOG_COMMAND = re.compile(r"#\w+")
 
 
 def _linkifier() -> LinkifyIt:
@@ -255,3 +257,17 @@ def anchor(message_id: str, version: int = 1) -> str:
     """Return a stable HTML id for a message on a thread page, whatever its Message-ID holds."""
     digest = hashlib.sha1(message_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return f"m-{digest}" if version == 1 else f"m-{digest}-{version}"
+
+
+def render_log_text(text: str, *, show_addresses: bool) -> Markup:
+    """Return a meeting log line's text as HTML: a leading #command emphasised, URLs linked."""
+    command = _LOG_COMMAND.match(text)
+    if command is None:
+        return linkify(text, show_addresses=show_addresses)
+    rest = linkify(text[command.end():], show_addresses=show_addresses)
+    return Markup(f'<strong class="cmd">{escape(command.group())}</strong>') + rest
+
+
+def nick_colour(nick: str) -> int:
+    """Return which of eight colours a nick is shown in: the same on every page and every day."""
+    return zlib.crc32(nick.encode("utf-8")) % 8

@@ -17,6 +17,9 @@ from archive.models import (
     Address,
     Attachment,
     ListSummary,
+    Meeting,
+    MeetingSummary,
+    SeriesSummary,
     Message,
     MessageSummary,
     MessageView,
@@ -141,6 +144,25 @@ quarantine = sa.Table(
     sa.Column("raw", sa.LargeBinary, nullable=False),
     sa.Column("created", sa.DateTime, nullable=False),
     sa.UniqueConstraint("source", "source_offset", "reason", name="uq_quarantine_item"),
+)
+
+# A meeting keeps its raw log; the minutes are replayed from it (ingest.meetbot), so these
+# columns are only what the index pages list and count.
+meetings = sa.Table(
+    "meetings",
+    metadata,
+    sa.Column("meeting_id", sa.Text, primary_key=True),
+    sa.Column("series", sa.Text, nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("start", sa.DateTime, index=True),  # naive UTC
+    sa.Column("end", sa.DateTime),
+    sa.Column("people_count", sa.Integer, nullable=False),
+    sa.Column("item_count", sa.Integer, nullable=False),
+    sa.Column("action_count", sa.Integer, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("log", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
 )
 
 MESSAGE_SUMMARY_COLUMNS = (
@@ -1019,3 +1041,62 @@ def message_ids(conn: Connection) -> list[str]:
     """Return every stored Message-ID once, in storage order."""
     query = sa.select(messages.c.message_id).group_by(messages.c.message_id).order_by(sa.func.min(messages.c.id))
     return [message_id for (message_id,) in conn.execute(query)]
+
+
+def add_meeting(conn: Connection, meeting: Meeting, *, file_name: str, source: str, log: str, content_hash: str) -> str:
+    """Store a meeting's raw log and summary; return "added", "updated" or "duplicate"."""
+    found = conn.execute(sa.select(meetings.c.content_hash).where(meetings.c.meeting_id == meeting.meeting_id)).first()
+    if found is not None and found[0] == content_hash:
+        return "duplicate"
+    row = {
+        "meeting_id": meeting.meeting_id, "series": meeting.series, "title": meeting.title,
+        "start": _utc_naive(meeting.start), "end": _utc_naive(meeting.end), "people_count": len(meeting.people),
+        "item_count": len(meeting.items), "action_count": sum(1 for item in meeting.items if item.type == "ACTION"),
+        "file_name": file_name, "source": source, "log": log, "content_hash": content_hash,
+    }
+    if found is None:
+        conn.execute(meetings.insert().values(**row))
+        return "added"
+    conn.execute(meetings.update().where(meetings.c.meeting_id == meeting.meeting_id).values(**row))
+    return "updated"
+
+
+def series_summaries(conn: Connection) -> list[SeriesSummary]:
+    """Return every meeting series with its meeting count, last meeting and action items, by name."""
+    query = sa.select(
+        meetings.c.series, sa.func.count(), sa.func.max(meetings.c.start), sa.func.sum(meetings.c.action_count)
+    ).group_by(meetings.c.series).order_by(meetings.c.series)
+    return [SeriesSummary(name, count, _utc_aware(last), int(actions or 0)) for name, count, last, actions in conn.execute(query)]
+
+
+def series_meetings(conn: Connection, series: str) -> list[MeetingSummary]:
+    """Return the meetings of one series, newest first."""
+    query = sa.select(*_MEETING_COLUMNS).where(meetings.c.series == series).order_by(
+        meetings.c.start.desc(), meetings.c.meeting_id.desc())
+    return [_meeting_summary(row) for row in conn.execute(query)]
+
+
+def meeting_log(conn: Connection, meeting_id: str) -> tuple[MeetingSummary, str, str] | None:
+    """Return a meeting's summary, file name and raw log, or None."""
+    row = conn.execute(sa.select(*_MEETING_COLUMNS, meetings.c.file_name, meetings.c.log).where(
+        meetings.c.meeting_id == meeting_id)).first()
+    return (_meeting_summary(row[:-2]), row[-2], row[-1]) if row else None
+
+
+def all_meeting_logs(conn: Connection, series: str | None = None) -> Iterator[tuple[str, str]]:
+    """Yield (file name, raw log) of every meeting (or one series'), oldest first."""
+    query = sa.select(meetings.c.file_name, meetings.c.log).order_by(meetings.c.start, meetings.c.meeting_id)
+    if series is not None:
+        query = query.where(meetings.c.series == series)
+    for file_name, log in conn.execute(query):
+        yield file_name, log
+
+
+_MEETING_COLUMNS = (meetings.c.meeting_id, meetings.c.series, meetings.c.title, meetings.c.start,
+                    meetings.c.end, meetings.c.people_count, meetings.c.item_count, meetings.c.action_count)
+
+
+def _meeting_summary(row: Sequence[Any]) -> MeetingSummary:
+    """Build a MeetingSummary from the _MEETING_COLUMNS of one row."""
+    meeting_id, series, title, start, end, people, items, actions = row
+    return MeetingSummary(meeting_id, series, title, _utc_aware(start), _utc_aware(end), people, items, actions)

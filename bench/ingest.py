@@ -33,7 +33,11 @@ DEFAULT = ROOT.parent / "shared" / "corpora" / "io-uring" / "io-uring.vger.kerne
 
 
 class TreeMemory:
-    """Sample the resident memory of this process and all its descendants (parser workers)."""
+    """Sample the memory of this process and all its descendants (parser and indexer workers).
+
+    The largest process is measured by its resident set (RSS). The total adds proportional set
+    sizes (PSS) instead: forked workers share their parent's pages, which RSS would count twice.
+    """
 
     def __init__(self) -> None:
         self.peak_total_mb = 0.0
@@ -51,23 +55,23 @@ class TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
-            sizes = [rss for pid, rss in _processes() if _descends_from(pid, os.getpid())]
-            if sizes:
-                self.peak_total_mb = max(self.peak_total_mb, sum(sizes))
-                self.peak_process_mb = max(self.peak_process_mb, max(sizes))
+            found = [sizes for pid, sizes in _processes() if _descends_from(pid, os.getpid())]
+            if found:
+                self.peak_total_mb = max(self.peak_total_mb, sum(pss for _rss, pss in found))
+                self.peak_process_mb = max(self.peak_process_mb, max(rss for rss, _pss in found))
 
 
-def _processes() -> list[tuple[int, float]]:
-    """Return (pid, resident MB) of every process we can read."""
+def _processes() -> list[tuple[int, tuple[float, float]]]:
+    """Return (pid, (resident MB, proportional MB)) of every process we can read."""
     found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
+    for rollup in Path("/proc").glob("[0-9]*/smaps_rollup"):
         try:
-            text = status.read_text()
+            text = rollup.read_text()
         except OSError:
             continue
-        rss = next((line.split()[1] for line in text.splitlines() if line.startswith("VmRSS:")), None)
-        if rss is not None:
-            found.append((int(status.parent.name), int(rss) / 1024))
+        sizes = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in text.splitlines()[1:]}
+        if "Rss" in sizes:
+            found.append((int(rollup.parent.name), (sizes["Rss"], sizes.get("Pss", sizes["Rss"]))))
     return found
 
 
@@ -150,8 +154,8 @@ def main() -> None:
             count, seconds = time_minutebook(args.mbox, args.workers, index=index)
         timings[label] = seconds
         print(f"minutebook ({label}): {count} messages in {seconds:.1f} s = {count / seconds:.0f} messages/s")
-        print(f"peak RSS: largest process {memory.peak_process_mb:.0f} MB, "
-              f"all processes together {memory.peak_total_mb:.0f} MB")
+        print(f"peak memory: largest process {memory.peak_process_mb:.0f} MB (RSS), "
+              f"all processes together {memory.peak_total_mb:.0f} MB (PSS)")
     notmuch = None if args.no_notmuch else time_notmuch(args.mbox)
     if notmuch is not None:
         print(f"notmuch new: {notmuch:.1f} s")

@@ -11,13 +11,14 @@ from pathlib import Path
 from archive.errors import IngestError, UnknownFormatError
 from archive.models import RawItem, SourceError
 from ingest.maildir import iter_eml, iter_maildir
+from ingest.meetbot import MEETING_FILE, is_meetbot_log
 from ingest.mbox import FROM_LINE, archive_month, iter_mbox, open_stream
 from ingest.pipermail import iter_pipermail, month_files
 from ingest.public_inbox import epoch_repos, is_bare_repo, is_bundle, iter_public_inbox
 
 __all__ = ["FORMATS", "default_list_name", "detect_format", "iter_source", "open_stream"]
 
-FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox")
+FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox", "meetbot")
 
 _HEAD_SIZE = 64 * 1024
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]*\S")
@@ -35,7 +36,11 @@ def detect_format(path: Path) -> str:
         raise IngestError(f"{path}: no such file or folder")
     if is_bundle(path):
         return "public-inbox"
+    if MEETING_FILE.match(path.name):
+        return "meetbot"
     head = _read_head(path)
+    if is_meetbot_log(head.decode("utf-8", "replace")):
+        return "meetbot"
     if head.startswith(b"From "):
         return "pipermail" if _looks_like_pipermail(path, head) else "mbox"
     if _HEADER_LINE.match(head):

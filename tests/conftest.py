@@ -74,6 +74,17 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return imported(tmp_path_factory.mktemp("sample"), (sorted(EXAMPLES.iterdir()), None))
 
 
+@pytest.fixture(scope="session")
+def meetings_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a data directory holding the meeting logs of tests/data/meetings."""
+    return imported(tmp_path_factory.mktemp("meetings"), ([DATA / "meetings"], None))
+
+
+@pytest.fixture
+def meetings_client(meetings_dir: Path) -> FlaskClient:
+    return client_on(meetings_dir)
+
+
 @pytest.fixture
 def sample_client(sample_dir: Path) -> FlaskClient:
     return client_on(sample_dir)

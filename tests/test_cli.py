@@ -143,3 +143,18 @@ def test_search_without_an_index_says_how_to_build_one(runner: FlaskCliRunner) -
     result = runner.invoke(cli, ["search", "anything"])
     assert result.exit_code != 0
     assert "minutebook reindex" in str(result.exception)
+
+
+def test_meetings_json_prints_the_minutes_of_each_meeting(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(cli, ["ingest", str(DATA / "meetings" / "lanternfish_core.2024-02-13-23.30.log.txt")])
+    assert ", meetings 1, " in result.output
+    rows = [json.loads(line) for line in runner.invoke(cli, ["meetings", "--json"]).output.splitlines()]
+    assert len(rows) == 1
+    row = rows[0]
+    assert set(row) == {"id", "series", "title", "start", "end", "chairs", "people", "items", "actions_by_person",
+                        "unassigned"}
+    assert (row["series"], row["start"], row["chairs"]) == ("lanternfish_core", "2024-02-13T23:30:02+00:00", ["alice", "kenji"])
+    assert row["items"][0] == {"type": "TOPIC", "text": "Release cadence", "nick": "alice", "time": "23:30:30",
+                               "topic": "Release cadence", "line": 8}
+    assert row["actions_by_person"]["dmitri"] == ["dmitri to check Python 3.8 support"]
+    assert runner.invoke(cli, ["meetings", "--series", "other", "--json"]).output == ""

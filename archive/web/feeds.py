@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, request, url_for
 
-from archive import atom, browse, exports, searching
+from archive import atom, browse, exports, meetings, searching
 from archive.errors import NotFound
 from archive.models import MessageFeed
 from archive.web.db import get_engine, get_index_dir
@@ -87,3 +87,14 @@ def search_atom() -> Response:
 def search_mbox() -> Response:
     """Stream the best matching threads (up to 100) as one gzip-compressed mboxrd."""
     return download(searching.search_mbox(get_engine(), get_index_dir(), query_arg()), "search.mbox.gz")
+
+
+@bp.get("/meetings/<series>/atom")
+def series_atom(series: str) -> Response:
+    """Serve the newest meetings of a series as an Atom feed, the minutes as text."""
+    with get_engine().connect() as conn:
+        found = meetings.series_feed(conn, series)
+    entries = [(url_for("meetings.minutes", series=series, meeting_id=m.meeting_id, _external=True), m) for m in found]
+    xml = atom.meetings_feed_xml(title=f"{series} meetings", feed_url=request.url,
+                                 page_url=url_for("meetings.series", series=series, _external=True), meetings=entries)
+    return Response(xml, mimetype="application/atom+xml")

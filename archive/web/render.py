@@ -129,6 +129,8 @@ def _filters() -> dict[str, Any]:
         "chart": month_chart,
         "thousands": lambda number: f"{number:,}",
         "subject_key": subject_key,
+        "log_html": lambda text, show: render.render_log_text(text, show_addresses=show),
+        "nick_colour": render.nick_colour,
     }
 
 

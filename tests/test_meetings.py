@@ -1,0 +1,74 @@
+"""Importing meeting logs into the store and reading meetings back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from archive import meetings, pipeline, settings
+from archive.errors import NotFound
+from tests.conftest import DATA
+
+MEETINGS = DATA / "meetings"
+CORE = MEETINGS / "lanternfish_core.2024-02-13-23.30.log.txt"
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return settings.engine_for(settings.data_dir(tmp_path / "data"))
+
+
+def test_a_folder_of_logs_imports_as_meetings_and_again_adds_nothing(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "meetings" / "lanternfish"
+    shutil.copytree(MEETINGS, folder, ignore=shutil.ignore_patterns("not-a-meeting*"))
+    first = pipeline.import_paths(engine, [tmp_path / "meetings"], workers=0)
+    assert first.meetings == 3 and first.imported == 0
+    assert any("not UTF-8" in error for error in first.errors)
+    assert any("no #endmeeting" in error for error in first.errors)
+    assert pipeline.import_paths(engine, [tmp_path / "meetings"], workers=0).meetings == 0
+    with engine.connect() as conn:
+        series = {s.name: s for s in meetings.all_series(conn)}
+    assert set(series) == {"lanternfish_core", "lanternfish_triage", "lanternfish_cafe"}
+    assert series["lanternfish_core"].actions == 3
+
+
+def test_a_changed_log_replaces_the_meeting(engine: Engine, tmp_path: Path) -> None:
+    log = tmp_path / CORE.name
+    log.write_text(CORE.read_text().replace("#action dmitri to check", "#info dmitri will check"))
+    pipeline.import_paths(engine, [log], workers=0)
+    shutil.copy(CORE, log)
+    assert meetings.import_meeting_file(engine, log) == ("updated", "")
+    with engine.connect() as conn:
+        page = meetings.meeting_page(conn, "lanternfish_core", "lanternfish_core.2024-02-13-23.30")
+    assert "dmitri to check Python 3.8 support" in [i.text for i in page.meeting.items]
+
+
+def test_minutes_beside_their_log_are_part_of_it_and_alone_are_reported(engine: Engine, tmp_path: Path) -> None:
+    shutil.copy(CORE, tmp_path / CORE.name)
+    html = tmp_path / CORE.name.replace(".log.txt", ".html")
+    html.write_text("<html>minutes</html>")
+    assert meetings.import_meeting_file(engine, html) == ("part", "")
+    (tmp_path / CORE.name).unlink()
+    outcome, note = meetings.import_meeting_file(engine, html)
+    assert outcome == "skipped" and "without their raw log" in note
+
+
+def test_the_stub_a_renamed_meeting_leaves_is_not_a_second_meeting(engine: Engine, tmp_path: Path) -> None:
+    shutil.copy(CORE, tmp_path / CORE.name)
+    stub = tmp_path / "old_name.2024-02-13-23.30.log.txt"
+    stub.write_text("".join(CORE.read_text().splitlines(keepends=True)[:2]))
+    assert meetings.import_meeting_file(engine, stub) == ("part", "")
+
+
+def test_pages_raise_not_found_for_unknown_series_and_meetings(engine: Engine) -> None:
+    pipeline.import_paths(engine, [CORE], workers=0)
+    with engine.connect() as conn:
+        page = meetings.series_page(conn, "lanternfish_core")
+        assert page.meetings == 1 and page.years[0][0] == 2024
+        with pytest.raises(NotFound):
+            meetings.series_page(conn, "nope")
+        with pytest.raises(NotFound):
+            meetings.meeting_page(conn, "other", "lanternfish_core.2024-02-13-23.30")
