@@ -70,8 +70,9 @@ def real_corpus(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a data directory holding the examples/ sample archive (three lists)."""
-    return imported(tmp_path_factory.mktemp("sample"), (sorted(EXAMPLES.iterdir()), None))
+    """Return a data directory holding the examples/ sample archive (three lists, two meetings)."""
+    meetings = sorted((EXAMPLES.parent / "meetings").glob("*.log.txt"))
+    return imported(tmp_path_factory.mktemp("sample"), (sorted(EXAMPLES.iterdir()) + meetings, None))
 
 
 @pytest.fixture(scope="session")

@@ -133,6 +133,27 @@ def test_reader_searches_narrows_and_opens_a_result(base_url: str, pages: dict[s
         assert "/m/" in page.url and page.locator("article.msg").count() == 1
 
 
+def test_reader_follows_a_meeting_from_the_series_to_the_line_in_the_log(base_url: str, pages: dict[str, Any]) -> None:
+    for page in pages.values():
+        page.goto(base_url + "/")
+        page.locator("nav.areas").get_by_role("link", name="Meetings").click()
+        assert page.url.endswith("/meetings/")
+        check(page, "8-meetings")
+
+        page.get_by_role("link", name="lanternfish_core", exact=True).click()
+        page.locator("li.thread a.subject").last.click()
+        assert "lanternfish_core.2024-02-13-16.00" in page.url
+        assert page.locator("li.topic").count() == 3
+        check(page, "9-minutes")
+
+        agreed = page.locator("li.item-agreed").first
+        agreed.locator(".meta a").click()
+        assert page.url.endswith("/log#l-12")
+        target = page.locator("ol.log li:target")
+        assert target.count() == 1 and "Feature releases every 10 weeks" in target.inner_text()
+        check(page, "10-log")
+
+
 def test_pages_work_by_keyboard_with_a_visible_focus(base_url: str, pages: dict[str, Any]) -> None:
     page = pages["desktop"]
     page.goto(base_url + "/t/0986b017ad37/")
@@ -150,7 +171,9 @@ def test_pages_work_by_keyboard_with_a_visible_focus(base_url: str, pages: dict[
 def test_landmarks_and_headings_are_in_order(base_url: str, pages: dict[str, Any]) -> None:
     page = pages["desktop"]
     for url in ("/", "/l/lanternfish-dev/", "/l/lanternfish-dev/2024/03/?sort=author", "/t/0986b017ad37/",
-                "/m/87wmsh3k2d.fsf@sato.example/", "/people/alice-wong/", "/l/nowhere/", "/search?q=release", "/search"):
+                "/m/87wmsh3k2d.fsf@sato.example/", "/people/alice-wong/", "/l/nowhere/", "/search?q=release", "/search", "/meetings/", "/meetings/lanternfish_core/",
+                "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/",
+                "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/log"):
         page.goto(base_url + url)
         assert page.locator("header").count() >= 1 and page.locator("main").count() == 1
         assert page.locator("footer.site").count() == 1 and page.locator("h1").count() == 1
