@@ -119,7 +119,7 @@ def search_command(query: tuple[str, ...], limit: int, sort: str, as_json: bool)
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
             click.echo(f"{(row['date'] or '-')[:10]:10}  {row['list'] or '-':16}  {hit.title}  <{hit.id}>")
-    click.echo(f"{results.threads} thread(s), {results.matches} message(s) match", err=True)
+    click.echo(f"{results.threads} result(s), {results.matches} item(s) match", err=True)
 
 
 @cli.command("quarantine")

@@ -6,13 +6,14 @@ This bridge lives in archive/ because search/ never touches the database (STYLE.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from archive import store
+from archive import meetings, store
 from search import indexer
-from search.documents import Document, message_document, message_key
+from search.documents import Document, meeting_documents, message_document, message_key
 
 # Messages read from the store per query while indexing.
 READ_BATCH = 1000
@@ -47,18 +48,30 @@ def _documents(engine: Engine, **only: Sequence[str]) -> Iterator[Document]:
             after = pk
 
 
-def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *, procs: int = 2) -> int:
-    """Index the messages of the threads an import wrote, then any stored message still missing.
+def meeting_documents_in_store(engine: Engine, meeting_ids: Iterable[str] | None = None) -> Iterator[Document]:
+    """Yield the index documents of every stored meeting (or of some), replayed from their logs."""
+    wanted = None if meeting_ids is None else set(meeting_ids)
+    with engine.connect() as conn:
+        found = meetings.all_meetings(conn)
+    for meeting in found:
+        if wanted is None or meeting.meeting_id in wanted:
+            yield from meeting_documents(meeting)
+
+
+def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *,
+                 meeting_ids: Iterable[str] = (), procs: int = 2) -> int:
+    """Index the threads and meetings an import wrote, then any stored message still missing.
 
     Re-indexing whole threads keeps each message's thread id current when a late message merges
-    two threads; the second step repairs what an interrupted import stored but never indexed.
+    two threads; the last step repairs what an interrupted import stored but never indexed.
     """
     if not indexer.index_exists(index_dir):
         return rebuild_index(engine, index_dir, procs=procs)
     wanted = set(thread_ids)
     if len(wanted) < SMALL_UPDATE:
         procs = 1  # starting indexer processes costs more than a few threads' messages take
-    written = indexer.index_documents(index_dir, stored_documents(engine, thread_ids=wanted), procs=procs)
+    documents = chain(stored_documents(engine, thread_ids=wanted), meeting_documents_in_store(engine, meeting_ids))
+    written = indexer.index_documents(index_dir, documents, procs=procs)
     missing = _unindexed_hashes(engine, index_dir)
     if missing:
         written += indexer.index_documents(index_dir, stored_documents(engine, hashes=missing), procs=procs)
@@ -68,19 +81,20 @@ def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *, 
 def _unindexed_hashes(engine: Engine, index_dir: Path) -> set[str]:
     """Return the content hashes of stored messages the index lacks (counting first, as that is cheap)."""
     with engine.connect() as conn:
-        if store.message_count(conn) == indexer.document_count(index_dir):
+        if store.message_count(conn) == indexer.kind_count(index_dir, "message"):
             return set()
         stored = set(store.content_hashes(conn))
     return stored - {key[len(_KEY_PREFIX):] for key in indexer.indexed_keys(index_dir)}
 
 
 def rebuild_index(engine: Engine, index_dir: Path, *, procs: int = 2) -> int:
-    """Build a fresh index of every stored message and swap it in; return the count."""
-    return indexer.rebuild(index_dir, stored_documents(engine), procs=procs)
+    """Build a fresh index of every stored message and meeting and swap it in; return the count."""
+    return indexer.rebuild(index_dir, chain(stored_documents(engine), meeting_documents_in_store(engine)), procs=procs)
 
 
 def check_index(engine: Engine, index_dir: Path) -> indexer.IndexComparison:
     """Compare the index with the store (for `minutebook check`)."""
     with engine.connect() as conn:
         keys = [message_key(content_hash) for content_hash in store.content_hashes(conn)]
+    keys += [str(document["key"]) for document in meeting_documents_in_store(engine)]
     return indexer.compare(index_dir, keys)

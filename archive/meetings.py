@@ -16,30 +16,34 @@ from ingest.meetbot import MEETING_FILE, NO_MEETING, parse_meetbot_log
 MAX_LOG_BYTES = 20 * 1024 * 1024
 
 
-def import_meeting_file(engine: Engine, path: Path) -> tuple[str, str]:
-    """Import one MeetBot file; return (outcome, note): added, updated, duplicate, part or skipped."""
+def import_meeting_file(engine: Engine, path: Path) -> tuple[str, str, str]:
+    """Import one MeetBot file; return (outcome, note, meeting id).
+
+    The outcome is added, updated, duplicate, part (of a meeting imported from its log) or
+    skipped; the note says what went wrong, if anything.
+    """
     match = MEETING_FILE.match(path.name)
     if match and match["kind"] != ".log.txt":
         if path.with_name(match["base"] + ".log.txt").exists():
-            return "part", ""  # minutes and HTML pages the bot wrote from the log beside them
-        return "skipped", f"{path}: minutes without their raw log (.log.txt) are not imported yet"
+            return "part", "", ""  # minutes and HTML pages the bot wrote from the log beside them
+        return "skipped", f"{path}: minutes without their raw log (.log.txt) are not imported yet", ""
     try:
         data = path.read_bytes()
     except OSError as error:
-        return "skipped", f"{path}: cannot read: {error.strerror or error}"
+        return "skipped", f"{path}: cannot read: {error.strerror or error}", ""
     if len(data) > MAX_LOG_BYTES:
-        return "skipped", f"{path}: {len(data)} bytes is too large for one meeting's log"
+        return "skipped", f"{path}: {len(data)} bytes is too large for one meeting's log", ""
     text, note = _decoded(data, path)
     if _is_rename_stub(path, text):
-        return "part", ""  # #meetingname left the first lines under the old name
+        return "part", "", ""  # #meetingname left the first lines under the old name
     meeting = parse_meetbot_log(text, path.name)
     if NO_MEETING in meeting.problems:
-        return "skipped", f"{path}: {NO_MEETING}"
+        return "skipped", f"{path}: {NO_MEETING}", ""
     with engine.begin() as conn:
         outcome = store.add_meeting(conn, meeting, file_name=path.name, source=str(path), log=text,
                                     content_hash=hashlib.sha256(data).hexdigest())
     problems = "; ".join(filter(None, [note, *meeting.problems]))
-    return outcome, f"{path}: {problems}" if problems else ""
+    return outcome, f"{path}: {problems}" if problems else "", meeting.meeting_id
 
 
 def _decoded(data: bytes, path: Path) -> tuple[str, str]:

@@ -61,25 +61,27 @@ def import_paths(
     index_procs > 1 indexes in that many processes (worth it for thousands of messages).
     """
     started = time.perf_counter()
-    counts = {"imported": 0, "duplicates": 0, "quarantined": 0, "meetings": 0}
+    counts = {"imported": 0, "duplicates": 0, "quarantined": 0}
     errors: list[str] = []
+    meetings_written: list[str] = []
     with _parser(workers) as parse_chunks:
         for path in paths:
             for source, path_format, name in _units(path, fmt, list_name, errors):
                 if path_format == "meetbot":
-                    _import_meeting(engine, source, counts, errors)
+                    _import_meeting(engine, source, meetings_written, errors)
                     continue
                 chunks = _chunked(iter_source(source, path_format))
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)
-    indexed = indexing.update_index(engine, index_dir, touched, procs=index_procs) if index_dir else 0
+    indexed = indexing.update_index(engine, index_dir, touched, meeting_ids=meetings_written,
+                                    procs=index_procs) if index_dir else 0
     return ImportSummary(
         imported=counts["imported"],
         duplicates=counts["duplicates"],
         quarantined=counts["quarantined"],
         threads_touched=len(touched),
         indexed=indexed,
-        meetings=counts["meetings"],
+        meetings=len(meetings_written),
         seconds=time.perf_counter() - started,
         errors=tuple(errors),
     )
@@ -111,10 +113,11 @@ def _units(
             yield file, file_format, list_name or default_list_name(file, file_format)
 
 
-def _import_meeting(engine: Engine, path: Path, counts: dict[str, int], errors: list[str]) -> None:
-    """Import one meeting file, counting what it added and noting what went wrong."""
-    outcome, note = meetings.import_meeting_file(engine, path)
-    counts["meetings"] += outcome in ("added", "updated")
+def _import_meeting(engine: Engine, path: Path, written: list[str], errors: list[str]) -> None:
+    """Import one meeting file, noting the meeting it wrote and what went wrong."""
+    outcome, note, meeting_id = meetings.import_meeting_file(engine, path)
+    if outcome in ("added", "updated"):
+        written.append(meeting_id)
     if note:
         errors.append(note)
 

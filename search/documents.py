@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from archive.models import Address, Message
+from archive.models import Address, Meeting, Message
 from search.schema import WORD
 
 Document = dict[str, str | int]
@@ -120,3 +120,46 @@ def message_document(message: Message, *, list_names: Sequence[str], thread_id: 
     if message.date is not None:
         document["year"] = str(message.date.astimezone(timezone.utc).year)
     return document
+
+
+# Minutes items that record a decision.
+DECISION_TYPES = ("AGREED", "ACCEPTED")
+
+
+def meeting_key(meeting_id: str) -> str:
+    """Return the index key of a meeting."""
+    return f"meeting:{meeting_id}"
+
+
+def meeting_documents(meeting: Meeting) -> list[Document]:
+    """Return a meeting's index documents: the meeting, and each action item and decision.
+
+    They share the meeting as their "thread", so results show a meeting once. Ids read
+    "SERIES/MEETING" for the meeting and "SERIES/MEETING#LINE" for an item.
+    """
+    common: Document = {"thread_id": meeting_key(meeting.meeting_id), "series": meeting.series,
+                        "date": date_seconds(meeting.start), "sender": meeting.owner}
+    if meeting.start is not None:
+        common["year"] = str(meeting.start.year)
+    page = f"{meeting.series}/{meeting.meeting_id}"
+    title = meeting.title or meeting.meeting_id
+    documents = [{
+        **common, "key": meeting_key(meeting.meeting_id), "id": page, "kind": "meeting", "title": title,
+        "body": "\n".join(line.text for line in meeting.log)[:MAX_TEXT],
+        "nick": " ".join(nick for nick, _lines in meeting.people), "spell": spelling_words(title),
+    }]
+    owners = {text: [nick for nick, texts in meeting.actions_by_person if text in texts]
+              for text in meeting.unassigned + tuple(t for _n, texts in meeting.actions_by_person for t in texts)}
+    for item in meeting.items:
+        if item.type == "ACTION":
+            extra: Document = {"kind": "action", "status": "open", "nick": " ".join(owners.get(item.text, []))}
+        elif item.type in DECISION_TYPES:
+            extra = {"kind": "decision", "nick": item.nick}
+        else:
+            continue
+        documents.append({
+            **common, **extra, "key": f"{extra['kind']}:{meeting.meeting_id}:{item.line}",
+            "id": f"{page}#{item.line}", "title": item.text, "body": f"{item.topic}\n{item.text}",
+            "spell": spelling_words(item.text),
+        })
+    return documents

@@ -287,3 +287,13 @@ def document_count(index_dir: Path) -> int:
         return int(ix.doc_count())
     except WHOOSH_ERRORS as error:
         raise SearchError(f"cannot read the search index: {error}") from error
+
+
+def kind_count(index_dir: Path, kind: str) -> int:
+    """Return how many documents of one kind (message, meeting, ...) the index holds."""
+    ix = open_index(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            return sum(1 for _docnum in searcher.document_numbers(kind=kind))
+    except WHOOSH_ERRORS as error:
+        raise SearchError(f"cannot read the search index: {error}") from error

@@ -40,7 +40,7 @@ def test_a_changed_log_replaces_the_meeting(engine: Engine, tmp_path: Path) -> N
     log.write_text(CORE.read_text().replace("#action dmitri to check", "#info dmitri will check"))
     pipeline.import_paths(engine, [log], workers=0)
     shutil.copy(CORE, log)
-    assert meetings.import_meeting_file(engine, log) == ("updated", "")
+    assert meetings.import_meeting_file(engine, log) == ("updated", "", "lanternfish_core.2024-02-13-23.30")
     with engine.connect() as conn:
         page = meetings.meeting_page(conn, "lanternfish_core", "lanternfish_core.2024-02-13-23.30")
     assert "dmitri to check Python 3.8 support" in [i.text for i in page.meeting.items]
@@ -50,9 +50,9 @@ def test_minutes_beside_their_log_are_part_of_it_and_alone_are_reported(engine: 
     shutil.copy(CORE, tmp_path / CORE.name)
     html = tmp_path / CORE.name.replace(".log.txt", ".html")
     html.write_text("<html>minutes</html>")
-    assert meetings.import_meeting_file(engine, html) == ("part", "")
+    assert meetings.import_meeting_file(engine, html) == ("part", "", "")
     (tmp_path / CORE.name).unlink()
-    outcome, note = meetings.import_meeting_file(engine, html)
+    outcome, note, _ = meetings.import_meeting_file(engine, html)
     assert outcome == "skipped" and "without their raw log" in note
 
 
@@ -60,7 +60,7 @@ def test_the_stub_a_renamed_meeting_leaves_is_not_a_second_meeting(engine: Engin
     shutil.copy(CORE, tmp_path / CORE.name)
     stub = tmp_path / "old_name.2024-02-13-23.30.log.txt"
     stub.write_text("".join(CORE.read_text().splitlines(keepends=True)[:2]))
-    assert meetings.import_meeting_file(engine, stub) == ("part", "")
+    assert meetings.import_meeting_file(engine, stub) == ("part", "", "")
 
 
 def test_pages_raise_not_found_for_unknown_series_and_meetings(engine: Engine) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 from search.documents import (date_seconds, distinct_words, message_document, message_key,
                               split_body)
@@ -58,3 +59,23 @@ def test_a_message_without_thread_or_date_leaves_those_fields_out() -> None:
                                  thread_id=None)
     assert "thread_id" not in document and "year" not in document
     assert document["date"] == date_seconds(None) == 0
+
+
+def test_a_meeting_becomes_a_document_with_its_actions_and_decisions() -> None:
+    from ingest.meetbot import parse_meetbot_log
+    from search.documents import meeting_documents
+
+    log = Path(__file__).parent / "data" / "meetings" / "lanternfish_core.2024-02-13-23.30.log.txt"
+    documents = meeting_documents(parse_meetbot_log(log.read_text(), log.name))
+    by_kind: dict[str, list[dict]] = {}
+    for document in documents:
+        by_kind.setdefault(str(document["kind"]), []).append(document)
+    assert [len(by_kind[k]) for k in ("meeting", "action", "decision")] == [1, 3, 1]
+    meeting = by_kind["meeting"][0]
+    assert meeting["id"] == "lanternfish_core/lanternfish_core.2024-02-13-23.30"
+    assert "priya" in str(meeting["nick"]).split() and "Twelve weeks" in str(meeting["body"])
+    action = by_kind["action"][0]
+    assert (action["title"], action["nick"], action["status"]) == (
+        "priya and kenji draft the release checklist", "kenji priya", "open")
+    assert action["id"] == "lanternfish_core/lanternfish_core.2024-02-13-23.30#15"
+    assert {d["thread_id"] for d in documents} == {"meeting:lanternfish_core.2024-02-13-23.30"}

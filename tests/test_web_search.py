@@ -145,3 +145,17 @@ def test_without_an_index_search_says_how_to_build_one(tmp_path: Path) -> None:
     response = client_on(tmp_path).get("/search?q=release")
     assert response.status_code == 503
     assert "minutebook reindex" in response.get_data(as_text=True)
+
+
+def test_meetings_their_actions_and_decisions_are_found_and_linked(sample_client: FlaskClient) -> None:
+    page = soup(sample_client, "/search?q=kind:decision+python")
+    hit = page.select_one("li.hit")
+    assert hit is not None and hit.select_one(".kind").get_text() == "decision"
+    link = hit.select_one("a.subject")["href"]
+    assert link == "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/log#l-16"
+    assert sample_client.get(link.split("#")[0]).status_code == 200
+    actions = soup(sample_client, "/search?q=nick:priya+kind:action")
+    assert {a.get_text() for a in actions.select("li.hit a.subject")} == {
+        "priya to draft the release checklist", "priya to address Kenji's review on 4790 and merge it"}
+    kinds = {a.get_text() for a in soup(sample_client, "/search?q=checklist").select("aside.facets a")}
+    assert {"message", "action"} <= kinds

@@ -20,6 +20,7 @@ from archive.charts import month_chart
 from archive.models import Address, ListOverview, MessageSummary, ThreadSummary
 from archive.people import person_key
 from archive.web.db import get_engine
+from search.results import SearchHit
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -61,8 +62,21 @@ def message_url(message: MessageSummary, *, external: bool = False) -> str:
     return url_for("messages.message", message_id=message.message_id, _external=external)
 
 
+def hit_url(hit: SearchHit) -> str:
+    """Return the page a search hit points to: a message's permalink, a meeting, or a line of its log."""
+    if hit.kind == "message":
+        return url_for("messages.message", message_id=hit.id)
+    series, _, rest = hit.id.partition("/")
+    meeting_id, _, line = rest.partition("#")
+    if line:
+        return url_for("meetings.log", series=series, meeting_id=meeting_id) + f"#l-{line}"
+    return url_for("meetings.minutes", series=series, meeting_id=meeting_id)
+
+
 def _url_of(value: Any) -> str | None:
     """Return the page URL of a summary object, for the JSON twin's "url" field."""
+    if isinstance(value, SearchHit):
+        return hit_url(value)
     if isinstance(value, MessageSummary):
         return message_url(value)
     if isinstance(value, ThreadSummary):
@@ -131,6 +145,7 @@ def _filters() -> dict[str, Any]:
         "subject_key": subject_key,
         "log_html": lambda text, show: render.render_log_text(text, show_addresses=show),
         "nick_colour": render.nick_colour,
+        "hit_url": hit_url,
     }
 
 
