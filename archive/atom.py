@@ -34,17 +34,22 @@ def feed_xml(
     show_addresses: bool,
 ) -> bytes:
     """Return an Atom feed with one entry per message, in the given order."""
+    feed = _new_feed(title, feed_url, page_url, [m.date for m in messages if m.date is not None])
+    for message in messages:
+        _add_entry(feed, message, permalink(message), show_addresses)
+    return bytes(feed.atom_str(pretty=True))
+
+
+def _new_feed(title: str, feed_url: str, page_url: str, dates: list[datetime]) -> FeedGenerator:
+    """Return an empty feed: its id, title, links, and the newest of dates as its update time."""
     feed = FeedGenerator()
     feed.id(feed_url)
     feed.title(xml_safe(title) or "(untitled)")
     feed.link(href=page_url, rel="alternate")
     feed.link(href=feed_url, rel="self")
     feed.generator("Minutebook")
-    dates = [m.date for m in messages if m.date is not None]
     feed.updated(max(dates) if dates else _EPOCH)
-    for message in messages:
-        _add_entry(feed, message, permalink(message), show_addresses)
-    return bytes(feed.atom_str(pretty=True))
+    return feed
 
 
 def _add_entry(feed: FeedGenerator, message: MessageView, link: str, show_addresses: bool) -> None:
@@ -68,14 +73,7 @@ def _add_entry(feed: FeedGenerator, message: MessageView, link: str, show_addres
 
 def meetings_feed_xml(*, title: str, feed_url: str, page_url: str, meetings: Sequence[tuple[str, Meeting]]) -> bytes:
     """Return an Atom feed with one entry per (minutes URL, meeting), the minutes as text."""
-    feed = FeedGenerator()
-    feed.id(feed_url)
-    feed.title(xml_safe(title) or "(untitled)")
-    feed.link(href=page_url, rel="alternate")
-    feed.link(href=feed_url, rel="self")
-    feed.generator("Minutebook")
-    dates = [m.start for _link, m in meetings if m.start is not None]
-    feed.updated(max(dates) if dates else _EPOCH)
+    feed = _new_feed(title, feed_url, page_url, [m.start for _link, m in meetings if m.start is not None])
     for link, meeting in meetings:
         entry = feed.add_entry(order="append")
         entry.id(link)
