@@ -28,7 +28,7 @@ WRITE_TIMEOUT = 30.0
 # Documents per commit: each commit makes them searchable and bounds what a crash loses.
 BATCH_SIZE = 50_000
 # Memory (MB, per writing process) for postings before they are sorted to disk.
-LIMIT_MB = 32
+LIMIT_MB = 16
 _VERSION_FILE = "minutebook-index.json"
 # Errors of Whoosh and of the file system that mean the index cannot be used as it is.
 WHOOSH_ERRORS: tuple[type[Exception], ...] = (
