@@ -10,43 +10,51 @@ from sqlalchemy.engine import Connection, Engine
 from archive import store
 from archive.errors import NotFound
 from archive.models import Meeting, MeetingPage, MeetingSummary, SeriesPage, SeriesSummary
-from ingest.meetbot import MEETING_FILE, NO_MEETING, parse_meetbot_log
+from ingest.meetbot import MEETING_FILE, NO_MEETING, parse_meetbot_log, split_channel_log
 
-# Larger logs are not meetings but whole channel archives (issue 5 imports those differently).
-MAX_LOG_BYTES = 20 * 1024 * 1024
+# A log file larger than this (a channel's whole history) is refused rather than read at once.
+MAX_LOG_BYTES = 50 * 1024 * 1024
 
 
-def import_meeting_file(engine: Engine, path: Path) -> tuple[str, str, str]:
-    """Import one MeetBot file; return (outcome, note, meeting id).
+def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
+    """Import the meetings of one file; return the ids of those added or changed, and notes.
 
-    The outcome is added, updated, duplicate, part (of a meeting imported from its log) or
-    skipped; the note says what went wrong, if anything.
+    A MeetBot log is one meeting; the bot's minutes beside it are part of it; any other log
+    (a whole channel's) holds a meeting for every #startmeeting in it.
     """
     match = MEETING_FILE.match(path.name)
     if match and match["kind"] != ".log.txt":
         if path.with_name(match["base"] + ".log.txt").exists():
-            return "part", "", ""  # minutes and HTML pages the bot wrote from the log beside them
-        return "skipped", f"{path}: minutes without their raw log (.log.txt) are not imported yet", ""
+            return [], []  # minutes and HTML pages the bot wrote from the log beside them
+        return [], [f"{path}: minutes without their raw log (.log.txt) are not imported yet"]
     try:
         data = path.read_bytes()
     except OSError as error:
-        return "skipped", f"{path}: cannot read: {error.strerror or error}", ""
+        return [], [f"{path}: cannot read: {error.strerror or error}"]
     if len(data) > MAX_LOG_BYTES:
-        return "skipped", f"{path}: {len(data)} bytes is too large for one meeting's log", ""
-    text, note = _decoded(data, path)
-    if _is_rename_stub(path, text):
-        return "part", "", ""  # #meetingname left the first lines under the old name
-    meeting = parse_meetbot_log(text, path.name)
-    if NO_MEETING in meeting.problems:
-        return "skipped", f"{path}: {NO_MEETING}", ""
-    with engine.begin() as conn:
-        outcome = store.add_meeting(conn, meeting, file_name=path.name, source=str(path), log=text,
-                                    content_hash=hashlib.sha256(data).hexdigest())
-    problems = "; ".join(filter(None, [note, *meeting.problems]))
-    return outcome, f"{path}: {problems}" if problems else "", meeting.meeting_id
+        return [], [f"{path}: {len(data)} bytes is too large for a meeting log"]
+    text, note = _decoded(data)
+    if match is None:
+        segments = split_channel_log(text, path.name)
+    elif _is_rename_stub(path, text):
+        return [], []  # #meetingname left the first lines under the old name
+    else:
+        segments = [(path.name, text)]
+    if not segments:
+        return [], [f"{path}: {NO_MEETING}"]
+    written, notes = [], [f"{path}: {note}"] if note else []
+    for file_name, log in segments:
+        meeting = parse_meetbot_log(log, file_name)
+        notes += [f"{path} ({meeting.meeting_id}): {problem}" for problem in meeting.problems]
+        with engine.begin() as conn:
+            outcome = store.add_meeting(conn, meeting, file_name=file_name, source=str(path), log=log,
+                                        content_hash=hashlib.sha256(log.encode("utf-8")).hexdigest())
+        if outcome != "duplicate":
+            written.append(meeting.meeting_id)
+    return written, notes
 
 
-def _decoded(data: bytes, path: Path) -> tuple[str, str]:
+def _decoded(data: bytes) -> tuple[str, str]:
     """Return the log's text (UTF-8, else Latin-1) and a note when it was not UTF-8."""
     try:
         return data.decode("utf-8"), ""

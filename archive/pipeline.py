@@ -68,7 +68,9 @@ def import_paths(
         for path in paths:
             for source, path_format, name in _units(path, fmt, list_name, errors):
                 if path_format == "meetbot":
-                    _import_meeting(engine, source, meetings_written, errors)
+                    meeting_ids, notes = meetings.import_meeting_file(engine, source)
+                    meetings_written += meeting_ids
+                    errors += notes
                     continue
                 chunks = _chunked(iter_source(source, path_format))
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
@@ -111,15 +113,6 @@ def _units(
             yield file, "eml", folder_list
         else:
             yield file, file_format, list_name or default_list_name(file, file_format)
-
-
-def _import_meeting(engine: Engine, path: Path, written: list[str], errors: list[str]) -> None:
-    """Import one meeting file, noting the meeting it wrote and what went wrong."""
-    outcome, note, meeting_id = meetings.import_meeting_file(engine, path)
-    if outcome in ("added", "updated"):
-        written.append(meeting_id)
-    if note:
-        errors.append(note)
 
 
 def _file_format(folder_format: str) -> str:

@@ -227,3 +227,48 @@ def actions_by_person(items: list[MeetingItem] | tuple[MeetingItem, ...], nicks:
             by_person.append((nick, tuple(actions[i] for i in mine)))
             assigned.update(mine)
     return tuple(by_person), tuple(text for i, text in enumerate(actions) if i not in assigned)
+
+
+# A channel log's date in its file name: "#channel.2024-02-13.log", "2024-02-13.txt", "channel_20240213.log".
+_NAME_DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)")
+_ENDMEETING = re.compile(r"#endmeeting\b", re.IGNORECASE)
+
+
+def split_channel_log(text: str, file_name: str) -> list[tuple[str, str]]:
+    """Cut the meetings out of a whole channel's log (Limnoria, irssi, ...), each as a MeetBot log.
+
+    Return (MeetBot-style file name, the meeting's lines) for every #startmeeting: a meeting runs
+    to its #endmeeting, or to the next #startmeeting or the end of the log. The name gives the
+    meeting's series (from what #startmeeting said, else the channel) and its date and time.
+    """
+    lines = text.splitlines(keepends=True)
+    parsed = read_log(text)
+    starts = [i for i, line in enumerate(parsed) if _is_command(line, "startmeeting")]
+    meetings = []
+    for position, start in enumerate(starts):
+        stop = starts[position + 1] if position + 1 < len(starts) else len(lines)
+        end = next((i for i in range(start, stop) if _is_command(parsed[i], "endmeeting")), stop - 1)
+        segment = "".join(lines[start : end + 1])
+        meetings.append((_meeting_file_name(parsed[start], lines[start], file_name), segment))
+    return meetings
+
+
+def _is_command(line: LogLine, name: str) -> bool:
+    """Tell whether a log line gives a MeetBot command."""
+    command = _COMMAND.match(line.text) if line.nick and not line.is_action else None
+    return command is not None and command[1].lower() == name
+
+
+def _meeting_file_name(start: LogLine, raw: str, channel_file: str) -> str:
+    """Return the MeetBot file name a meeting found in a channel log would have had."""
+    channel = re.sub(r"(\.log|\.txt)+\Z", "", channel_file)
+    channel = _NAME_DATE.sub("", channel).strip("#._- ") or "meeting"
+    command = _COMMAND.match(start.text)
+    topic = (command[2] or "").strip() if command else ""
+    series = re.sub(r"[^\w.-]+", "_", (topic or channel).lower()).strip("_.") or "meeting"
+    found = _LINE.match(raw.rstrip("\r\n"))
+    day = found["date"] if found and found["date"] else None
+    if day is None and (named := _NAME_DATE.search(channel_file)):
+        day = "-".join(named.groups())
+    hour, minute = (start.time.split(":") + ["00", "00"])[:2] if start.time else ("00", "00")
+    return f"{series}.{day}-{hour}.{minute}.log.txt" if day else f"{series}.log.txt"

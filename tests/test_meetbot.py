@@ -130,3 +130,18 @@ def test_meetbot_own_test_scripts_replay_without_error() -> None:
     two = parse_meetbot_log((scripts / "test-script-2.log.txt").read_text(encoding="utf-8"), "test-script-2.log.txt")
     assert "this shouldn't appear in the minutes" not in items(two, "INFO")
     assert dict(two.actions_by_person)["h01ger"] == ("h01ger and MrBeige do something else",)
+
+
+def test_a_channel_log_is_cut_into_its_meetings() -> None:
+    from ingest.meetbot import split_channel_log
+
+    log = DATA / "meetings-channel" / "#lanternfish.2024-04-09.log"
+    found = split_channel_log(log.read_text(), log.name)
+    assert [name for name, _text in found] == ["lanternfish_docs.2024-04-09-16.00.log.txt",
+                                               "lanternfish.2024-04-09-23.50.log.txt"]
+    first = found[0][1].splitlines()
+    assert first[0].endswith("#startmeeting Lanternfish Docs") and first[-1].endswith("#endmeeting")
+    irssi = "--- Log opened Tue Apr 09 2024\n16:00 <alice> #startmeeting\n16:01 <alice> #endmeeting\n"
+    assert [name for name, _ in split_channel_log(irssi, "lanternfish-2024-04-09.txt")] == [
+        "lanternfish.2024-04-09-16.00.log.txt"]
+    assert split_channel_log("16:00 <alice> no meeting today\n", "chan.log") == []

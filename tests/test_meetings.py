@@ -40,7 +40,8 @@ def test_a_changed_log_replaces_the_meeting(engine: Engine, tmp_path: Path) -> N
     log.write_text(CORE.read_text().replace("#action dmitri to check", "#info dmitri will check"))
     pipeline.import_paths(engine, [log], workers=0)
     shutil.copy(CORE, log)
-    assert meetings.import_meeting_file(engine, log) == ("updated", "", "lanternfish_core.2024-02-13-23.30")
+    assert meetings.import_meeting_file(engine, log) == (["lanternfish_core.2024-02-13-23.30"], [])
+    assert meetings.import_meeting_file(engine, log) == ([], [])  # unchanged: nothing to do
     with engine.connect() as conn:
         page = meetings.meeting_page(conn, "lanternfish_core", "lanternfish_core.2024-02-13-23.30")
     assert "dmitri to check Python 3.8 support" in [i.text for i in page.meeting.items]
@@ -50,17 +51,17 @@ def test_minutes_beside_their_log_are_part_of_it_and_alone_are_reported(engine: 
     shutil.copy(CORE, tmp_path / CORE.name)
     html = tmp_path / CORE.name.replace(".log.txt", ".html")
     html.write_text("<html>minutes</html>")
-    assert meetings.import_meeting_file(engine, html) == ("part", "", "")
+    assert meetings.import_meeting_file(engine, html) == ([], [])
     (tmp_path / CORE.name).unlink()
-    outcome, note, _ = meetings.import_meeting_file(engine, html)
-    assert outcome == "skipped" and "without their raw log" in note
+    written, notes = meetings.import_meeting_file(engine, html)
+    assert written == [] and "without their raw log" in notes[0]
 
 
 def test_the_stub_a_renamed_meeting_leaves_is_not_a_second_meeting(engine: Engine, tmp_path: Path) -> None:
     shutil.copy(CORE, tmp_path / CORE.name)
     stub = tmp_path / "old_name.2024-02-13-23.30.log.txt"
     stub.write_text("".join(CORE.read_text().splitlines(keepends=True)[:2]))
-    assert meetings.import_meeting_file(engine, stub) == ("part", "", "")
+    assert meetings.import_meeting_file(engine, stub) == ([], [])
 
 
 def test_pages_raise_not_found_for_unknown_series_and_meetings(engine: Engine) -> None:
@@ -72,3 +73,16 @@ def test_pages_raise_not_found_for_unknown_series_and_meetings(engine: Engine) -
             meetings.series_page(conn, "nope")
         with pytest.raises(NotFound):
             meetings.meeting_page(conn, "other", "lanternfish_core.2024-02-13-23.30")
+
+
+def test_the_meetings_inside_a_channel_log_are_found_and_imported(engine: Engine) -> None:
+    summary = pipeline.import_paths(engine, [DATA / "meetings-channel" / "#lanternfish.2024-04-09.log"], workers=0)
+    assert summary.meetings == 2
+    assert any("no #endmeeting" in note for note in summary.errors)
+    with engine.connect() as conn:
+        docs = meetings.meeting_page(conn, "lanternfish_docs", "lanternfish_docs.2024-04-09-16.00")
+        late = meetings.series_page(conn, "lanternfish")
+    assert [i.text for i in docs.meeting.items] == ["Tutorials", "bob writes the first tutorial"]
+    assert docs.meeting.log[0].text == "#startmeeting Lanternfish Docs"  # the meeting's own lines only
+    assert dict(docs.meeting.people) == {"alice": 4, "bob": 1}
+    assert late.years[0][1][0].meeting_id == "lanternfish.2024-04-09-23.50"
