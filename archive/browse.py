@@ -8,6 +8,7 @@ the archive changes, so only the first page after an import pays for them.
 from __future__ import annotations
 
 import math
+from collections import Counter
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -15,7 +16,7 @@ from types import MappingProxyType
 
 from sqlalchemy.engine import Connection
 
-from archive import memo, people, store
+from archive import meetings, memo, people, store
 from archive.errors import NotFound
 from archive.models import (
     ListOverview,
@@ -199,7 +200,8 @@ def _people(conn: Connection) -> Mapping[str, people.Person]:
 
 def person_page(conn: Connection, key: str, *, page: int = 1) -> PersonPage:
     """Return one page of what a person posted, newest first."""
-    person = memo.remembered(conn, "people", _people).get(key)
+    everyone = memo.remembered(conn, "people", _people)
+    person = everyone.get(key)
     if person is None:
         raise NotFound(f"nobody is known as {key!r}")
     total = store.count_from(conn, person.addresses, person.shared)
@@ -207,7 +209,14 @@ def person_page(conn: Connection, key: str, *, page: int = 1) -> PersonPage:
     found = store.messages_from(conn, person.addresses, person.shared, limit=PAGE_SIZE,
                                 offset=(page - 1) * PAGE_SIZE)
     lists = store.lists_posted_to(conn, person.addresses, person.shared)
-    return PersonPage(key, person.name, person.senders, lists, tuple(found), page, pages, total)
+    first_names = Counter(people.first_name(someone.name) for someone in everyone.values())
+    nicks = people.nicks_of(person, store.meeting_nicks(conn), first_names)
+    attended = store.meetings_of(conn, nicks)[:PAGE_SIZE] if nicks else []
+    actions = tuple((summary, text) for summary in attended
+                    for nick, texts in meetings.meeting_page(conn, summary.series, summary.meeting_id).meeting.actions_by_person
+                    if nick in nicks for text in texts)
+    return PersonPage(key, person.name, person.senders, lists, tuple(found), page, pages, total,
+                      nicks=nicks, meetings=tuple(attended), actions=tuple(dict.fromkeys(actions)))
 
 
 

@@ -76,9 +76,10 @@ def lists_command(as_json: bool) -> None:
 
 @cli.command()
 def rebuild() -> None:
-    """Re-derive threads and the search index from the stored raw messages."""
+    """Re-derive threads, meetings and the search index from the stored raw messages and logs."""
     count = derive.rebuild(get_engine())
     click.echo(f"rebuilt {count} threads")
+    click.echo(f"replayed {meetings.rebuild(get_engine())} meetings")
     click.echo(f"indexed {indexing.rebuild_index(get_engine(), get_index_dir())} messages")
 
 

@@ -118,3 +118,13 @@ def series_feed(conn: Connection, series: str, *, limit: int = 20) -> list[Meeti
     page = series_page(conn, series)
     newest = [summary for _year, group in page.years for summary in group][:limit]
     return [meeting_page(conn, series, summary.meeting_id).meeting for summary in newest]
+
+
+def rebuild(engine: Engine) -> int:
+    """Replay every stored log again and re-derive what is kept of it; return the meeting count."""
+    with engine.begin() as conn:
+        logs = list(store.all_meeting_logs(conn))
+        for file_name, log in logs:
+            meeting = parse_meetbot_log(log, file_name)
+            store.refresh_meeting(conn, meeting)
+    return len(logs)

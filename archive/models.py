@@ -293,6 +293,9 @@ class PersonPage:
     page: int
     pages: int
     total: int
+    nicks: tuple[str, ...] = ()  # their IRC nicks in meetings
+    meetings: tuple[MeetingSummary, ...] = ()  # meetings they took part in, newest first
+    actions: tuple[tuple[MeetingSummary, str], ...] = ()  # action items filed under their nicks
 
 
 @dataclass(frozen=True)

@@ -118,3 +118,32 @@ def _with_case_variants(people: dict[str, Person], pairs: list[tuple[str, str, i
         every = {variant for email in person.addresses for variant in spellings.get(email.casefold(), {email})}
         result[key] = Person(person.key, person.name, person.senders, tuple(sorted(every)), person.shared)
     return result
+
+
+def nicks_of(person: Person, nicks: Iterable[str], first_names: Mapping[str, int]) -> tuple[str, ...]:
+    """Return the IRC nicks that clearly belong to a person.
+
+    A nick is theirs when it is the local part of one of their addresses (`alice` for
+    alice@example.org), their whole name run together (`alicewong`, `alice_wong`), or their first
+    name when nobody else in the archive has that first name (first_names counts them all).
+    Letters are compared without accents: `zoe` is Zoë.
+    """
+    local_parts = {_folded(email.rpartition("@")[0]) for email in person.addresses if "@" in email}
+    name = _folded(slug(clear_name(person.name) or ""))
+    names = {name.replace("-", joiner) for joiner in ("", "_", ".", "-")} if name else set()
+    first = first_name(person.name)
+    if first and first_names.get(first, 0) == 1:
+        names.add(first)
+    return tuple(nick for nick in nicks if _folded(nick) in (local_parts | names) - {""})
+
+
+def first_name(name: str) -> str:
+    """Return the folded first word of a clear name ("" when the name is not clear)."""
+    clear = clear_name(name)
+    return _folded(slug(clear).split("-")[0]) if clear else ""
+
+
+def _folded(text: str) -> str:
+    """Return text casefolded and without accents, for comparing nicks with names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -165,6 +165,15 @@ meetings = sa.Table(
     sa.Column("content_hash", sa.String(64), nullable=False),
 )
 
+# Who took part in each meeting (nick and lines said): derived from the log, for people's pages.
+meeting_people = sa.Table(
+    "meeting_people",
+    metadata,
+    sa.Column("meeting_id", sa.Text, sa.ForeignKey("meetings.meeting_id"), primary_key=True),
+    sa.Column("nick", sa.Text, primary_key=True, index=True),
+    sa.Column("lines", sa.Integer, nullable=False),
+)
+
 MESSAGE_SUMMARY_COLUMNS = (
     messages.c.id,
     messages.c.message_id,
@@ -1048,17 +1057,49 @@ def add_meeting(conn: Connection, meeting: Meeting, *, file_name: str, source: s
     found = conn.execute(sa.select(meetings.c.content_hash).where(meetings.c.meeting_id == meeting.meeting_id)).first()
     if found is not None and found[0] == content_hash:
         return "duplicate"
-    row = {
+    row = {**_meeting_row(meeting), "file_name": file_name, "source": source, "log": log, "content_hash": content_hash}
+    if found is None:
+        conn.execute(meetings.insert().values(**row))
+    else:
+        conn.execute(meetings.update().where(meetings.c.meeting_id == meeting.meeting_id).values(**row))
+    set_meeting_people(conn, meeting)
+    return "added" if found is None else "updated"
+
+
+def _meeting_row(meeting: Meeting) -> dict[str, Any]:
+    """Return the derived columns of a meeting's row."""
+    return {
         "meeting_id": meeting.meeting_id, "series": meeting.series, "title": meeting.title,
         "start": _utc_naive(meeting.start), "end": _utc_naive(meeting.end), "people_count": len(meeting.people),
         "item_count": len(meeting.items), "action_count": sum(1 for item in meeting.items if item.type == "ACTION"),
-        "file_name": file_name, "source": source, "log": log, "content_hash": content_hash,
     }
-    if found is None:
-        conn.execute(meetings.insert().values(**row))
-        return "added"
-    conn.execute(meetings.update().where(meetings.c.meeting_id == meeting.meeting_id).values(**row))
-    return "updated"
+
+
+def refresh_meeting(conn: Connection, meeting: Meeting) -> None:
+    """Rewrite what is derived of a stored meeting (after its log was replayed again)."""
+    conn.execute(meetings.update().where(meetings.c.meeting_id == meeting.meeting_id).values(**_meeting_row(meeting)))
+    set_meeting_people(conn, meeting)
+
+
+def set_meeting_people(conn: Connection, meeting: Meeting) -> None:
+    """Record who took part in a meeting (replacing what was recorded before)."""
+    conn.execute(meeting_people.delete().where(meeting_people.c.meeting_id == meeting.meeting_id))
+    rows = [{"meeting_id": meeting.meeting_id, "nick": nick, "lines": lines} for nick, lines in meeting.people]
+    if rows:
+        conn.execute(meeting_people.insert(), rows)
+
+
+def meeting_nicks(conn: Connection) -> list[str]:
+    """Return every nick that took part in a meeting."""
+    return list(conn.execute(sa.select(meeting_people.c.nick).distinct().order_by(meeting_people.c.nick)).scalars())
+
+
+def meetings_of(conn: Connection, nicks: Sequence[str]) -> list[MeetingSummary]:
+    """Return the meetings any of these nicks took part in, newest first."""
+    attended = sa.select(meeting_people.c.meeting_id).where(meeting_people.c.nick.in_(list(nicks)))
+    query = sa.select(*_MEETING_COLUMNS).where(meetings.c.meeting_id.in_(attended)).order_by(
+        meetings.c.start.desc(), meetings.c.meeting_id.desc())
+    return [_meeting_summary(row) for row in conn.execute(query)]
 
 
 def series_summaries(conn: Connection) -> list[SeriesSummary]:

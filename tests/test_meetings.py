@@ -86,3 +86,10 @@ def test_the_meetings_inside_a_channel_log_are_found_and_imported(engine: Engine
     assert docs.meeting.log[0].text == "#startmeeting Lanternfish Docs"  # the meeting's own lines only
     assert dict(docs.meeting.people) == {"alice": 4, "bob": 1}
     assert late.years[0][1][0].meeting_id == "lanternfish.2024-04-09-23.50"
+
+
+def test_rebuild_replays_every_log(engine: Engine) -> None:
+    pipeline.import_paths(engine, [CORE], workers=0)
+    assert meetings.rebuild(engine) == 1
+    with engine.connect() as conn:
+        assert meetings.all_series(conn)[0].actions == 3

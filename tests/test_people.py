@@ -51,3 +51,16 @@ def test_an_address_shared_by_many_names_belongs_to_nobody() -> None:
 def test_letter_case_variants_of_an_address_are_the_same() -> None:
     people = group_people([("Ravi Kumar", "Ravi@Example.org", 1), ("", "ravi@example.org", 1)])
     assert people["ravi-kumar"].addresses == ("Ravi@Example.org", "ravi@example.org")
+
+
+def test_nicks_belong_to_a_person_only_when_clearly_theirs() -> None:
+    from archive.people import first_name, nicks_of
+
+    people = group_people([("Zoë Martin", "zoe.martin@example.net", 5), ("Alice Wong", "alice@lanternfish.example", 5),
+                           ("Alice Brown", "ab@example.org", 2), ("Dmitri Volkov", "dvolkov@example.com", 3)])
+    firsts = {name: sum(1 for p in people.values() if first_name(p.name) == name) for name in ("zoe", "alice", "dmitri")}
+    nicks = ["zoe", "zoe_martin", "alice", "ab", "dmitri", "dvolkov", "alicebrown", "bob"]
+    assert nicks_of(people["zoë-martin"], nicks, firsts) == ("zoe", "zoe_martin")  # first name (unique), accents folded
+    assert nicks_of(people["alice-wong"], nicks, firsts) == ("alice",)  # the address, though "Alice" is shared
+    assert nicks_of(people["alice-brown"], nicks, firsts) == ("ab", "alicebrown")  # not "alice": two Alices
+    assert nicks_of(people["dmitri-volkov"], nicks, firsts) == ("dmitri", "dvolkov")

@@ -35,8 +35,9 @@ def test_author_link_leads_to_everything_they_posted(sample_client: FlaskClient)
     expected = posts_by("alice@lanternfish.example", "alice at lanternfish.example")
     assert expected == 10
     assert soup.select_one(".stats").get_text().startswith(f"{expected} messages")
-    assert len(soup.select("ol.threads li")) == expected
-    stamps = [t["datetime"] for t in soup.select("ol.threads time")]
+    posts = "section[aria-labelledby=posts-h] ol.threads"
+    assert len(soup.select(f"{posts} li")) == expected
+    stamps = [t["datetime"] for t in soup.select(f"{posts} time")]
     assert stamps == sorted(stamps, reverse=True)
     lists = [a.get_text() for a in soup.select(".stats a")]
     # Alice writes in every list: the announcements, dev, and one answer in users (09-re-planner...).
@@ -74,3 +75,17 @@ def test_unknown_person_and_bad_pages(sample_client: FlaskClient) -> None:
     page(sample_client, "/people/nobody-at-all/", 404)
     page(sample_client, "/people/alice-wong/?page=2", 404)
     page(sample_client, "/people/alice-wong/?page=-1", 400)
+
+
+def test_a_person_page_lists_their_meetings_and_action_items(sample_client: FlaskClient) -> None:
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(sample_client.get("/people/priya-raman/").get_data(as_text=True), "html.parser")
+    assert page.select_one("#meetings-h").get_text() == "Meetings, as priya"
+    meetings = [a["href"] for a in page.select("section[aria-labelledby=meetings-h] a.subject")]
+    assert meetings == ["/meetings/lanternfish_core/lanternfish_core.2024-03-26-16.00/",
+                        "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/"]
+    actions = [li.contents[0].strip() for li in page.select("section[aria-labelledby=actions-h] li")]
+    assert "priya to draft the release checklist" in actions
+    data = sample_client.get("/api/people/dmitri-volkov/").get_json()
+    assert data["nicks"] == ["dmitri"] and len(data["meetings"]) == 1 and data["actions"] == []
