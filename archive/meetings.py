@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
@@ -11,6 +12,8 @@ from archive import store
 from archive.errors import NotFound
 from archive.models import Meeting, MeetingPage, MeetingSummary, SeriesPage, SeriesSummary
 from ingest.meetbot import MEETING_FILE, NO_MEETING, parse_meetbot_log, split_channel_log
+from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
+from ingest.scribe import is_scribe_log, parse_scribe_log
 
 # A log file larger than this (a channel's whole history) is refused rather than read at once.
 MAX_LOG_BYTES = 50 * 1024 * 1024
@@ -75,6 +78,33 @@ def _is_rename_stub(path: Path, text: str) -> bool:
     return False
 
 
+def replay(summary: MeetingSummary, file_name: str, log: str) -> Meeting:
+    """Return a stored meeting's minutes, read again from its log by the rules of its kind."""
+    if is_scribe_log(log[:4096]):
+        return parse_scribe_log(log, summary.meeting_id, series=summary.series, title=summary.title)
+    return parse_meetbot_log(log, file_name)
+
+
+def import_scribe_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
+    """Import a scribed IRC log (W3C's `YYYY-MM-DD-group/irc.log`); return the meeting written and notes."""
+    if path.name in SCRIBE_COMPANIONS:
+        return [], []  # the published minutes and the group's name beside the log
+    try:
+        text, note = _decoded(path.read_bytes())
+    except OSError as error:
+        return [], [f"{path}: cannot read: {error.strerror or error}"]
+    folder = path.parent.name if path.name == "irc.log" else path.stem
+    series = re.sub(r"\A\d{4}-\d\d-\d\d-?", "", folder) or folder
+    group = path.with_name("group.txt")
+    title = group.read_text(encoding="utf-8", errors="replace").strip().splitlines()[0] if group.is_file() else series
+    meeting = parse_scribe_log(text, folder, series=series, title=f"{title} telecon" if group.is_file() else title)
+    notes = [f"{path}: {problem}" for problem in (note, *meeting.problems) if problem]
+    with engine.begin() as conn:
+        outcome = store.add_meeting(conn, meeting, file_name=path.name, source=str(path), log=text,
+                                    content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return ([] if outcome == "duplicate" else [meeting.meeting_id]), notes
+
+
 def all_series(conn: Connection) -> list[SeriesSummary]:
     """Return every meeting series."""
     return store.series_summaries(conn)
@@ -97,12 +127,12 @@ def meeting_page(conn: Connection, series: str, meeting_id: str) -> MeetingPage:
     if found is None or found[0].series != series:
         raise NotFound(f"no meeting {meeting_id!r} in {series!r}")
     summary, file_name, log = found
-    return MeetingPage(summary, parse_meetbot_log(log, file_name))
+    return MeetingPage(summary, replay(summary, file_name, log))
 
 
 def all_meetings(conn: Connection, series: str | None = None) -> list[Meeting]:
     """Return every stored meeting (or one series'), replayed from its log, oldest first."""
-    return [parse_meetbot_log(log, file_name) for file_name, log in store.all_meeting_logs(conn, series)]
+    return [replay(summary, file_name, log) for summary, file_name, log in store.all_meeting_logs(conn, series)]
 
 
 def raw_log(conn: Connection, series: str, meeting_id: str) -> str:
@@ -124,7 +154,6 @@ def rebuild(engine: Engine) -> int:
     """Replay every stored log again and re-derive what is kept of it; return the meeting count."""
     with engine.begin() as conn:
         logs = list(store.all_meeting_logs(conn))
-        for file_name, log in logs:
-            meeting = parse_meetbot_log(log, file_name)
-            store.refresh_meeting(conn, meeting)
+        for summary, file_name, log in logs:
+            store.refresh_meeting(conn, replay(summary, file_name, log))
     return len(logs)

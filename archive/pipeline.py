@@ -67,8 +67,9 @@ def import_paths(
     with _parser(workers) as parse_chunks:
         for path in paths:
             for source, path_format, name in _units(path, fmt, list_name, errors):
-                if path_format == "meetbot":
-                    meeting_ids, notes = meetings.import_meeting_file(engine, source)
+                if path_format in ("meetbot", "scribe"):
+                    read = meetings.import_meeting_file if path_format == "meetbot" else meetings.import_scribe_file
+                    meeting_ids, notes = read(engine, source)
                     meetings_written += meeting_ids
                     errors += notes
                     continue

@@ -1124,13 +1124,14 @@ def meeting_log(conn: Connection, meeting_id: str) -> tuple[MeetingSummary, str,
     return (_meeting_summary(row[:-2]), row[-2], row[-1]) if row else None
 
 
-def all_meeting_logs(conn: Connection, series: str | None = None) -> Iterator[tuple[str, str]]:
-    """Yield (file name, raw log) of every meeting (or one series'), oldest first."""
-    query = sa.select(meetings.c.file_name, meetings.c.log).order_by(meetings.c.start, meetings.c.meeting_id)
+def all_meeting_logs(conn: Connection, series: str | None = None) -> Iterator[tuple[MeetingSummary, str, str]]:
+    """Yield (summary, file name, raw log) of every meeting (or one series'), oldest first."""
+    query = sa.select(*_MEETING_COLUMNS, meetings.c.file_name, meetings.c.log).order_by(
+        meetings.c.start, meetings.c.meeting_id)
     if series is not None:
         query = query.where(meetings.c.series == series)
-    for file_name, log in conn.execute(query):
-        yield file_name, log
+    for row in conn.execute(query):
+        yield _meeting_summary(row[:-2]), row[-2], row[-1]
 
 
 _MEETING_COLUMNS = (meetings.c.meeting_id, meetings.c.series, meetings.c.title, meetings.c.start,

@@ -19,7 +19,7 @@ MEETING_FILE = re.compile(
 )
 # One log line: an optional date, a time, then "<nick> text" or "* nick text".
 _LINE = re.compile(
-    r"\[?(?:(?P<date>\d{4}-\d\d-\d\d)[T ])?(?P<time>\d\d:\d\d(?::\d\d)?)\]?\s+"
+    r"\[?(?:(?P<date>\d{4}-\d\d-\d\d)[T ])?(?P<time>\d\d:\d\d(?::\d\d)?)(?:\.\d+)?Z?\]?\s+"
     r"(?:<[ @+%&~]?(?P<nick>[^>\s]+)>\s?(?P<text>.*)|\*\s+(?P<actor>\S+)\s?(?P<action>.*))\Z"
 )
 _UNTIMED = re.compile(r"<[ @+%&~]?(?P<nick>[^>\s]+)>\s?(?P<text>.*)\Z")

@@ -12,13 +12,15 @@ from archive.errors import IngestError, UnknownFormatError
 from archive.models import RawItem, SourceError
 from ingest.maildir import iter_eml, iter_maildir
 from ingest.meetbot import MEETING_FILE, is_meetbot_log
+from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
+from ingest.scribe import is_scribe_log
 from ingest.mbox import FROM_LINE, archive_month, iter_mbox, open_stream
 from ingest.pipermail import iter_pipermail, month_files
 from ingest.public_inbox import epoch_repos, is_bare_repo, is_bundle, iter_public_inbox
 
 __all__ = ["FORMATS", "default_list_name", "detect_format", "iter_source", "open_stream"]
 
-FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox", "meetbot")
+FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox", "meetbot", "scribe")
 
 _HEAD_SIZE = 64 * 1024
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]*\S")
@@ -38,9 +40,14 @@ def detect_format(path: Path) -> str:
         return "public-inbox"
     if MEETING_FILE.match(path.name):
         return "meetbot"
+    if path.name in SCRIBE_COMPANIONS and path.with_name("irc.log").is_file():
+        return "scribe"
     head = _read_head(path)
-    if is_meetbot_log(head.decode("utf-8", "replace")):
+    text = head.decode("utf-8", "replace")
+    if is_meetbot_log(text):
         return "meetbot"
+    if is_scribe_log(text):
+        return "scribe"
     if head.startswith(b"From "):
         return "pipermail" if _looks_like_pipermail(path, head) else "mbox"
     if _HEADER_LINE.match(head):

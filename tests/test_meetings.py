@@ -93,3 +93,14 @@ def test_rebuild_replays_every_log(engine: Engine) -> None:
     assert meetings.rebuild(engine) == 1
     with engine.connect() as conn:
         assert meetings.all_series(conn)[0].actions == 3
+
+
+def test_a_w3c_minutes_folder_imports_as_one_meeting_of_its_group(engine: Engine) -> None:
+    folder = DATA / "scribe"
+    summary = pipeline.import_paths(engine, [folder], workers=0)
+    assert (summary.meetings, summary.errors) == (1, ())
+    with engine.connect() as conn:
+        page = meetings.meeting_page(conn, "docs", "2024-04-11-docs")
+    assert page.meeting.title == "Lanternfish Docs telecon"
+    assert [i.text for i in page.meeting.items if i.type == "AGREED"] == ["Write one tutorial for 0.10"]
+    assert meetings.rebuild(engine) == 1
