@@ -12,6 +12,7 @@ from archive import store
 from archive.errors import NotFound
 from archive.models import Meeting, MeetingPage, MeetingSummary, SeriesPage, SeriesSummary
 from ingest.meetbot import MEETING_FILE, NO_MEETING, parse_meetbot_log, split_channel_log
+from ingest.recap import parse_recap_meeting
 from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
 from ingest.scribe import is_scribe_log, parse_scribe_log
 
@@ -78,8 +79,10 @@ def _is_rename_stub(path: Path, text: str) -> bool:
     return False
 
 
-def replay(summary: MeetingSummary, file_name: str, log: str) -> Meeting:
+def replay(summary: MeetingSummary, file_name: str, log: str, recap: str | None = None) -> Meeting:
     """Return a stored meeting's minutes, read again from its log by the rules of its kind."""
+    if recap is not None:
+        return parse_recap_meeting(log, recap, summary.meeting_id)
     if is_scribe_log(log[:4096]):
         return parse_scribe_log(log, summary.meeting_id, series=summary.series, title=summary.title)
     return parse_meetbot_log(log, file_name)
@@ -105,6 +108,24 @@ def import_scribe_file(engine: Engine, path: Path) -> tuple[list[str], list[str]
     return ([] if outcome == "duplicate" else [meeting.meeting_id]), notes
 
 
+def import_recap_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
+    """Import a plain IRC log (`NNN.log`) with its written recap (`NNN.rst`); return the meeting written and notes."""
+    if path.suffix != ".log":
+        return [], []  # the recap, read with its log
+    try:
+        text, note = _decoded(path.read_bytes())
+        recap, recap_note = _decoded(path.with_suffix(".rst").read_bytes())
+    except OSError as error:
+        return [], [f"{path}: cannot read: {error.strerror or error}"]
+    first = parse_recap_meeting(text, recap, path.stem)
+    meeting = parse_recap_meeting(text, recap, f"{first.series}.{path.stem}")
+    notes = [f"{path}: {problem}" for problem in (note, recap_note, *meeting.problems) if problem]
+    with engine.begin() as conn:
+        outcome = store.add_meeting(conn, meeting, file_name=path.name, source=str(path), log=text, recap=recap,
+                                    content_hash=hashlib.sha256((text + recap).encode("utf-8")).hexdigest())
+    return ([] if outcome == "duplicate" else [meeting.meeting_id]), notes
+
+
 def all_series(conn: Connection) -> list[SeriesSummary]:
     """Return every meeting series."""
     return store.series_summaries(conn)
@@ -126,13 +147,12 @@ def meeting_page(conn: Connection, series: str, meeting_id: str) -> MeetingPage:
     found = store.meeting_log(conn, meeting_id)
     if found is None or found[0].series != series:
         raise NotFound(f"no meeting {meeting_id!r} in {series!r}")
-    summary, file_name, log = found
-    return MeetingPage(summary, replay(summary, file_name, log))
+    return MeetingPage(found[0], replay(*found))
 
 
 def all_meetings(conn: Connection, series: str | None = None) -> list[Meeting]:
     """Return every stored meeting (or one series'), replayed from its log, oldest first."""
-    return [replay(summary, file_name, log) for summary, file_name, log in store.all_meeting_logs(conn, series)]
+    return [replay(*found) for found in store.all_meeting_logs(conn, series)]
 
 
 def raw_log(conn: Connection, series: str, meeting_id: str) -> str:
@@ -154,6 +174,6 @@ def rebuild(engine: Engine) -> int:
     """Replay every stored log again and re-derive what is kept of it; return the meeting count."""
     with engine.begin() as conn:
         logs = list(store.all_meeting_logs(conn))
-        for summary, file_name, log in logs:
-            store.refresh_meeting(conn, replay(summary, file_name, log))
+        for found in logs:
+            store.refresh_meeting(conn, replay(*found))
     return len(logs)

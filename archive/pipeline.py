@@ -30,6 +30,9 @@ CHUNK_SIZE = 500
 PARSE_SECONDS = 10
 
 Progress = Callable[[int], None]
+# How each kind of meeting record is imported.
+MEETING_READERS = {"meetbot": meetings.import_meeting_file, "scribe": meetings.import_scribe_file,
+                   "recap": meetings.import_recap_file}
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,8 @@ def import_paths(
     with _parser(workers) as parse_chunks:
         for path in paths:
             for source, path_format, name in _units(path, fmt, list_name, errors):
-                if path_format in ("meetbot", "scribe"):
-                    read = meetings.import_meeting_file if path_format == "meetbot" else meetings.import_scribe_file
-                    meeting_ids, notes = read(engine, source)
+                if path_format in MEETING_READERS:
+                    meeting_ids, notes = MEETING_READERS[path_format](engine, source)
                     meetings_written += meeting_ids
                     errors += notes
                     continue

@@ -162,6 +162,7 @@ meetings = sa.Table(
     sa.Column("file_name", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("log", sa.Text, nullable=False),
+    sa.Column("recap", sa.Text),  # the written recap of a meeting held without a bot
     sa.Column("content_hash", sa.String(64), nullable=False),
 )
 
@@ -1052,12 +1053,14 @@ def message_ids(conn: Connection) -> list[str]:
     return [message_id for (message_id,) in conn.execute(query)]
 
 
-def add_meeting(conn: Connection, meeting: Meeting, *, file_name: str, source: str, log: str, content_hash: str) -> str:
-    """Store a meeting's raw log and summary; return "added", "updated" or "duplicate"."""
+def add_meeting(conn: Connection, meeting: Meeting, *, file_name: str, source: str, log: str, content_hash: str,
+                recap: str | None = None) -> str:
+    """Store a meeting's raw log (and recap) and summary; return "added", "updated" or "duplicate"."""
     found = conn.execute(sa.select(meetings.c.content_hash).where(meetings.c.meeting_id == meeting.meeting_id)).first()
     if found is not None and found[0] == content_hash:
         return "duplicate"
-    row = {**_meeting_row(meeting), "file_name": file_name, "source": source, "log": log, "content_hash": content_hash}
+    row = {**_meeting_row(meeting), "file_name": file_name, "source": source, "log": log, "recap": recap,
+           "content_hash": content_hash}
     if found is None:
         conn.execute(meetings.insert().values(**row))
     else:
@@ -1117,21 +1120,22 @@ def series_meetings(conn: Connection, series: str) -> list[MeetingSummary]:
     return [_meeting_summary(row) for row in conn.execute(query)]
 
 
-def meeting_log(conn: Connection, meeting_id: str) -> tuple[MeetingSummary, str, str] | None:
-    """Return a meeting's summary, file name and raw log, or None."""
-    row = conn.execute(sa.select(*_MEETING_COLUMNS, meetings.c.file_name, meetings.c.log).where(
+def meeting_log(conn: Connection, meeting_id: str) -> tuple[MeetingSummary, str, str, str | None] | None:
+    """Return a meeting's summary, file name, raw log and recap (if any), or None."""
+    row = conn.execute(sa.select(*_MEETING_COLUMNS, meetings.c.file_name, meetings.c.log, meetings.c.recap).where(
         meetings.c.meeting_id == meeting_id)).first()
-    return (_meeting_summary(row[:-2]), row[-2], row[-1]) if row else None
+    return (_meeting_summary(row[:-3]), row[-3], row[-2], row[-1]) if row else None
 
 
-def all_meeting_logs(conn: Connection, series: str | None = None) -> Iterator[tuple[MeetingSummary, str, str]]:
-    """Yield (summary, file name, raw log) of every meeting (or one series'), oldest first."""
-    query = sa.select(*_MEETING_COLUMNS, meetings.c.file_name, meetings.c.log).order_by(
+def all_meeting_logs(conn: Connection, series: str | None = None
+                     ) -> Iterator[tuple[MeetingSummary, str, str, str | None]]:
+    """Yield (summary, file name, raw log, recap) of every meeting (or one series'), oldest first."""
+    query = sa.select(*_MEETING_COLUMNS, meetings.c.file_name, meetings.c.log, meetings.c.recap).order_by(
         meetings.c.start, meetings.c.meeting_id)
     if series is not None:
         query = query.where(meetings.c.series == series)
     for row in conn.execute(query):
-        yield _meeting_summary(row[:-2]), row[-2], row[-1]
+        yield _meeting_summary(row[:-3]), row[-3], row[-2], row[-1]
 
 
 _MEETING_COLUMNS = (meetings.c.meeting_id, meetings.c.series, meetings.c.title, meetings.c.start,

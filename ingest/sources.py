@@ -20,7 +20,7 @@ from ingest.public_inbox import epoch_repos, is_bare_repo, is_bundle, iter_publi
 
 __all__ = ["FORMATS", "default_list_name", "detect_format", "iter_source", "open_stream"]
 
-FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox", "meetbot", "scribe")
+FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox", "meetbot", "scribe", "recap")
 
 _HEAD_SIZE = 64 * 1024
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]*\S")
@@ -42,6 +42,8 @@ def detect_format(path: Path) -> str:
         return "meetbot"
     if path.name in SCRIBE_COMPANIONS and path.with_name("irc.log").is_file():
         return "scribe"
+    if path.suffix in (".log", ".rst") and path.with_suffix(".log").is_file() and path.with_suffix(".rst").is_file():
+        return "recap"  # a meeting held without a bot: its IRC log and its written recap
     head = _read_head(path)
     text = head.decode("utf-8", "replace")
     if is_meetbot_log(text):

@@ -104,3 +104,12 @@ def test_a_w3c_minutes_folder_imports_as_one_meeting_of_its_group(engine: Engine
     assert page.meeting.title == "Lanternfish Docs telecon"
     assert [i.text for i in page.meeting.items if i.type == "AGREED"] == ["Write one tutorial for 0.10"]
     assert meetings.rebuild(engine) == 1
+
+
+def test_a_log_with_its_recap_imports_as_one_meeting(engine: Engine) -> None:
+    summary = pipeline.import_paths(engine, [DATA / "recap"], workers=0)
+    assert (summary.meetings, summary.errors) == (1, ())
+    with engine.connect() as conn:
+        page = meetings.meeting_page(conn, "lanternfish_dev_meeting", "lanternfish_dev_meeting.007")
+    assert dict(page.meeting.people)["zoe"] == 0
+    assert meetings.rebuild(engine) == 1
