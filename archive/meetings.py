@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from archive import store
 from archive.errors import NotFound
 from archive.models import Meeting, MeetingPage, MeetingSummary, SeriesPage, SeriesSummary
-from ingest.meetbot import MEETING_FILE, NO_MEETING, parse_meetbot_log, split_channel_log
+from ingest.meetbot import MEETING_FILE, NO_MEETING, hcoop_log, parse_meetbot_log, split_channel_log
 from ingest.recap import parse_recap_meeting
 from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
 from ingest.scribe import is_scribe_log, parse_scribe_log
@@ -23,8 +24,9 @@ MAX_LOG_BYTES = 50 * 1024 * 1024
 def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
     """Import the meetings of one file; return the ids of those added or changed, and notes.
 
-    A MeetBot log is one meeting; the bot's minutes beside it are part of it; any other log
-    (a whole channel's) holds a meeting for every #startmeeting in it.
+    A MeetBot log (`*.log.txt`) is one meeting; the bot's minutes beside it are part of it; a HcoopMeetbot
+    JSON log is one meeting (kept as the text log it amounts to); any other log (a whole
+    channel's) holds a meeting for every #startmeeting in it.
     """
     match = MEETING_FILE.match(path.name)
     if match and match["kind"] != ".log.txt":
@@ -38,7 +40,12 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     if len(data) > MAX_LOG_BYTES:
         return [], [f"{path}: {len(data)} bytes is too large for a meeting log"]
     text, note = _decoded(data)
-    if match is None:
+    if path.suffix == ".json":
+        try:
+            segments = [hcoop_log(json.loads(text))]
+        except (ValueError, AttributeError) as error:
+            return [], [f"{path}: not a readable HcoopMeetbot log: {error}"]
+    elif match is None and not path.name.endswith(".log.txt"):
         segments = split_channel_log(text, path.name)
     elif _is_rename_stub(path, text):
         return [], []  # #meetingname left the first lines under the old name

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 from archive.models import LogLine, Meeting, MeetingItem
 
@@ -28,7 +29,7 @@ URL_PROTOCOLS = ("http:", "https:", "irc:", "ftp:", "mailto:", "ssh:")
 # Commands only a chair may give; from anyone else the bot ignores them.
 CHAIR_ONLY = frozenset({"topic", "meetingtopic", "meetingname", "chair", "unchair", "undo", "agreed",
                         "agree", "accepted", "accept", "rejected", "reject", "endmeeting", "startvote",
-                        "endvote"})
+                        "endvote", "motion", "close"})
 # Commands that make an item of their text, and the item's type.
 ITEM_TYPES = {"topic": "TOPIC", "info": "INFO", "idea": "IDEA", "action": "ACTION", "agreed": "AGREED",
               "agree": "AGREED", "accepted": "ACCEPTED", "accept": "ACCEPTED", "rejected": "REJECTED",
@@ -86,6 +87,7 @@ class _Replay:
     items: list[MeetingItem] = field(default_factory=list)
     vote: tuple[str, dict[str, str]] | None = None
     bot: str = ""
+    aliases: dict[str, str] = field(default_factory=dict)  # nick -> the name given with HcoopMeetbot's #here
 
     def add_people(self, nicks: list[str], lines: int = 0) -> None:
         for nick in nicks:
@@ -169,9 +171,21 @@ def _replay_setting(state: _Replay, name: str, argument: str, line: LogLine) -> 
 
 
 def _replay_vote(state: _Replay, name: str, argument: str, line: LogLine) -> None:
-    """Run #startvote / #vote / #endvote: the result becomes a VOTE item."""
-    if name == "startvote" and argument:
+    """Run #startvote / #vote / #endvote (and HcoopMeetbot's #motion / #vote / #close, and #here)."""
+    if name == "here":
+        state.add_people([line.nick])
+        if argument:
+            state.aliases[line.nick] = argument
+    elif name in ("startvote", "motion") and argument:
         state.vote = (argument, {})
+        if name == "motion":
+            state.add_item("MOTION", argument, line)
+    elif name == "close" and state.vote is not None:
+        cast = list(state.vote[1].values())
+        yes, no = sum(v.startswith("+") for v in cast), sum(v.startswith("-") for v in cast)
+        outcome = ("ACCEPTED", "Motion accepted") if yes > no else ("REJECTED", "Motion failed")
+        state.add_item(outcome[0], f"{outcome[1]}: {yes} in favor to {no} opposed", line)
+        state.vote = None
     elif name == "vote" and state.vote is not None and argument:
         state.vote[1][line.nick] = argument
     elif name == "endvote" and state.vote is not None:
@@ -196,7 +210,8 @@ def _meeting(state: _Replay, lines: tuple[LogLine, ...], meeting_id: str, named_
     if start and end and end < start:
         end += timedelta(days=1)  # the meeting ran past midnight
     people = tuple(sorted(state.people.items(), key=lambda p: (-p[1], p[0].lower())))
-    by_person, unassigned = actions_by_person(state.items, [nick for nick in state.people if nick != state.bot])
+    by_person, unassigned = actions_by_person(state.items, [nick for nick in state.people if nick != state.bot],
+                                              state.aliases)
     return Meeting(
         meeting_id=meeting_id, series=state.name, title=state.title, start=start, end=end,
         owner=state.owner, chairs=tuple(state.chairs), people=people, items=tuple(state.items),
@@ -214,15 +229,17 @@ def _at(day_from_name: datetime | None, line: LogLine | None) -> datetime | None
     return day_from_name.replace(hour=parts[0], minute=parts[1], second=parts[2])
 
 
-def actions_by_person(items: list[MeetingItem] | tuple[MeetingItem, ...], nicks: list[str]
+def actions_by_person(items: list[MeetingItem] | tuple[MeetingItem, ...], nicks: list[str],
+                      aliases: dict[str, str] | None = None
                       ) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
-    """File each action under every nick named in it as a whole word; return those and the rest."""
+    """File each action under every nick (or its alias) named in it as a whole word; return those and the rest."""
     actions = [item.text for item in items if item.type == "ACTION"]
     assigned: set[int] = set()
     by_person = []
     for nick in sorted(nicks, key=str.lower):
-        word = re.compile(rf"(?<![\w-]){re.escape(nick)}(?![\w-])", re.IGNORECASE)
-        mine = [i for i, text in enumerate(actions) if word.search(text)]
+        names = [nick] + ([aliases[nick]] if aliases and aliases.get(nick) else [])
+        words = [re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE) for name in names]
+        mine = [i for i, text in enumerate(actions) if any(word.search(text) for word in words)]
         if mine:
             by_person.append((nick, tuple(actions[i] for i in mine)))
             assigned.update(mine)
@@ -272,3 +289,25 @@ def _meeting_file_name(start: LogLine, raw: str, channel_file: str) -> str:
         day = "-".join(named.groups())
     hour, minute = (start.time.split(":") + ["00", "00"])[:2] if start.time else ("00", "00")
     return f"{series}.{day}-{hour}.{minute}.log.txt" if day else f"{series}.log.txt"
+
+
+def is_hcoop_log(head: str) -> bool:
+    """Tell whether a file is HcoopMeetbot's JSON log (an object with its "founder" and "messages")."""
+    return head.lstrip().startswith("{") and '"founder"' in head and '"messages"' in head
+
+
+def hcoop_log(data: dict[str, Any]) -> tuple[str, str]:
+    """Return a HcoopMeetbot JSON log as (MeetBot-style file name, text log) to replay like any other."""
+    found = data.get("messages")
+    messages = [m for m in found if isinstance(m, dict)] if isinstance(found, list) else []
+    lines = []
+    for message in messages:
+        stamp = str(message.get("timestamp", ""))
+        time_of_day = stamp[11:19] if len(stamp) >= 19 else "00:00:00"
+        sender, payload = str(message.get("sender", "")), str(message.get("payload", "")).replace("\n", " ")
+        lines.append(f"{time_of_day} * {sender} {payload}" if message.get("action") else
+                     f"{time_of_day} <{sender}> {payload}")
+    start = str(data.get("start_time") or (messages[0].get("timestamp") if messages else "") or "")
+    name = re.sub(r"[^\w.-]+", "_", str(data.get("name") or data.get("channel") or "meeting").lower()).strip("_.")
+    when = f".{start[:10]}-{start[11:13]}.{start[14:16]}" if len(start) >= 16 else ""
+    return f"{name or 'meeting'}{when}.log.txt", "\n".join(lines) + "\n"

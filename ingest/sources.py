@@ -11,7 +11,7 @@ from pathlib import Path
 from archive.errors import IngestError, UnknownFormatError
 from archive.models import RawItem, SourceError
 from ingest.maildir import iter_eml, iter_maildir
-from ingest.meetbot import MEETING_FILE, is_meetbot_log
+from ingest.meetbot import MEETING_FILE, is_hcoop_log, is_meetbot_log
 from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
 from ingest.scribe import is_scribe_log
 from ingest.mbox import FROM_LINE, archive_month, iter_mbox, open_stream
@@ -46,7 +46,7 @@ def detect_format(path: Path) -> str:
         return "recap"  # a meeting held without a bot: its IRC log and its written recap
     head = _read_head(path)
     text = head.decode("utf-8", "replace")
-    if is_meetbot_log(text):
+    if is_meetbot_log(text) or is_hcoop_log(text):
         return "meetbot"
     if is_scribe_log(text):
         return "scribe"

@@ -145,3 +145,36 @@ def test_a_channel_log_is_cut_into_its_meetings() -> None:
     assert [name for name, _ in split_channel_log(irssi, "lanternfish-2024-04-09.txt")] == [
         "lanternfish.2024-04-09-16.00.log.txt"]
     assert split_channel_log("16:00 <alice> no meeting today\n", "chan.log") == []
+
+
+def test_a_hcoop_meetbot_json_log_replays_with_motions_and_aliases() -> None:
+    from ingest.meetbot import hcoop_log, is_hcoop_log
+
+    path = DATA / "meetings-channel" / "hcoop.log.json"
+    assert is_hcoop_log(path.read_text()) and not is_hcoop_log('{"messages": []}')
+    name, text = hcoop_log(json.loads(path.read_text()))
+    assert name == "lanternfish.2024-04-20-15.00.log.txt"
+    assert text.splitlines()[9] == "15:05:00 * carol waves"
+    meeting = parse_meetbot_log(text, name)
+    assert [(i.type, i.text) for i in meeting.items] == [
+        ("TOPIC", "Budget"), ("MOTION", "Spend 100 on hosting"),
+        ("REJECTED", "Motion failed: 1 in favor to 2 opposed"), ("ACTION", "bob builder asks for quotes")]
+    assert dict(meeting.actions_by_person) == {"bob": ("bob builder asks for quotes",)}  # also by the #here alias
+
+
+@pytest.mark.skipif(not ZODBOT.is_dir(), reason="real corpora not found at ../shared/corpora")
+def test_the_real_hcoop_fixture_gives_the_items_its_bot_recorded() -> None:
+    from ingest.meetbot import hcoop_log
+
+    data = json.loads((ZODBOT.parent / "hcoop-meetbot-fixture" / "2022-06-04.log.json").read_text())
+    meeting = parse_meetbot_log(*reversed(hcoop_log(data)))
+    recorded = [(e["event_type"], e["operand"]) for e in data["events"]
+                if e["event_type"] in ("TOPIC", "INFO", "IDEA", "LINK", "ACTION", "MOTION", "ACCEPTED")]
+    ours = [(i.type, i.text) for i in meeting.items]
+    # The fixture's events were edited by hand in two places: they lack the "Cross-site Scripting"
+    # topic its log has, and one action's text was reworded. Everything else is as the bot recorded.
+    ours.remove(("TOPIC", "Cross-site Scripting"))
+    assert len(ours) == len(recorded)
+    assert [pair for pair in zip(ours, recorded) if pair[0] != pair[1]] == [
+        (("ACTION", "hey k[n, your nick has special chars"), ("ACTION", "hey k[n, your nick has regex special characters"))]
+    assert dict(meeting.actions_by_person)["pronovic"] == ("pronovici will deal with it",)
