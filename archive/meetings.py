@@ -88,10 +88,10 @@ def _is_rename_stub(path: Path, text: str) -> bool:
 
 def replay(summary: MeetingSummary, file_name: str, log: str, recap: str | None = None) -> Meeting:
     """Return a stored meeting's minutes, read again from its log by the rules of its kind."""
+    if is_scribe_log(log[:4096]):
+        return parse_scribe_log(log, summary.meeting_id, series=summary.series, title=summary.title, published=recap)
     if recap is not None:
         return parse_recap_meeting(log, recap, summary.meeting_id)
-    if is_scribe_log(log[:4096]):
-        return parse_scribe_log(log, summary.meeting_id, series=summary.series, title=summary.title)
     return parse_meetbot_log(log, file_name)
 
 
@@ -107,11 +107,14 @@ def import_scribe_file(engine: Engine, path: Path) -> tuple[list[str], list[str]
     series = re.sub(r"\A\d{4}-\d\d-\d\d-?", "", folder) or folder
     group = path.with_name("group.txt")
     title = group.read_text(encoding="utf-8", errors="replace").strip().splitlines()[0] if group.is_file() else series
-    meeting = parse_scribe_log(text, folder, series=series, title=f"{title} telecon" if group.is_file() else title)
+    published = path.with_name("email.log")
+    minutes = published.read_text(encoding="utf-8", errors="replace") if published.is_file() else None
+    meeting = parse_scribe_log(text, folder, series=series, title=f"{title} telecon" if group.is_file() else title,
+                               published=minutes)
     notes = [f"{path}: {problem}" for problem in (note, *meeting.problems) if problem]
     with engine.begin() as conn:
-        outcome = store.add_meeting(conn, meeting, file_name=path.name, source=str(path), log=text,
-                                    content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+        outcome = store.add_meeting(conn, meeting, file_name=path.name, source=str(path), log=text, recap=minutes,
+                                    content_hash=hashlib.sha256((text + (minutes or "")).encode("utf-8")).hexdigest())
     return ([] if outcome == "duplicate" else [meeting.meeting_id]), notes
 
 

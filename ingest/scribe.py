@@ -31,8 +31,12 @@ def is_scribe_log(head: str) -> bool:
     return _SCRIBE_LINE.match(head) is not None and ("present+" in head or "Topic:" in head)
 
 
-def parse_scribe_log(text: str, meeting_id: str, *, series: str, title: str) -> Meeting:
-    """Return the minutes a scribed log records: topics, proposals, resolutions, actions, people."""
+def parse_scribe_log(text: str, meeting_id: str, *, series: str, title: str, published: str | None = None) -> Meeting:
+    """Return the minutes a scribed log records: topics, proposals, resolutions, actions, people.
+
+    With the published minutes (W3C's `email.log`), the people present are the names they list,
+    which W3C's tools took from a roster the log does not hold; else the `present+` nicks.
+    """
     lines = read_log(text)
     items: list[MeetingItem] = []
     chairs: dict[str, None] = {}
@@ -52,7 +56,10 @@ def parse_scribe_log(text: str, meeting_id: str, *, series: str, title: str) -> 
             kind = _ITEMS[item[1].lower()]
             topic = item[2].strip() if kind == "TOPIC" else topic
             items.append(MeetingItem(kind, item[2].strip(), line.nick, line.time, topic, line.number))
-    people = tuple(sorted(((nick, said.get(nick, 0)) for nick in present), key=lambda p: (-p[1], p[0].lower())))
+    names = published_present(published) if published else []
+    counts = {name: sum(lines for nick, lines in said.items() if _is_nick_of(nick, name, names)) for name in names}
+    counts = counts or {nick: said.get(nick, 0) for nick in present}
+    people = tuple(sorted(counts.items(), key=lambda p: (-p[1], p[0].lower())))
     by_person, unassigned = actions_by_person(items, list(present))
     stamps = [match[1] for raw in text.splitlines() if (match := _ISO.match(raw))]
     return Meeting(
@@ -67,3 +74,21 @@ def _utc(stamp: str) -> datetime:
     """Return an ISO timestamp (UTC, without zone) as an aware datetime."""
     return datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc)
 
+
+
+def published_present(minutes: str) -> list[str]:
+    """Return the names under "Present:" in W3C's published text minutes."""
+    block = re.search(r"^Present:\n((?:  .*\n?)+)", minutes, re.M)
+    return [" ".join(name.split()) for name in block.group(1).split(",") if name.strip()] if block else []
+
+
+def _is_nick_of(nick: str, name: str, names: list[str]) -> bool:
+    """Tell whether an IRC nick is one listed name: the name itself, run together, its first name
+    (when no other listed name shares it), or its initial and surname (`mprorock`)."""
+    spaced = re.sub(r"\(.*?\)", "", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", nick).replace("_", " ")).strip().casefold()
+    words = name.casefold().split()
+    if not words:
+        return False
+    firsts = [other.casefold().split()[0] for other in names if other.split()]
+    return spaced in (" ".join(words), "".join(words), words[-1], words[0][0] + words[-1]) or (
+        spaced == words[0] and firsts.count(words[0]) == 1)

@@ -45,3 +45,13 @@ def test_real_w3c_minutes_have_the_published_topics_and_resolutions(folder: str)
     meeting = parse_scribe_log((W3C / folder / "irc.log").read_text(), folder, series="vchttpapi", title="t")
     assert [i.text for i in meeting.items if i.type == "TOPIC"] == published(minutes, "Topics")
     assert [" ".join(i.text.split()) for i in meeting.items if i.type == "AGREED"] == published(minutes, "Resolutions")
+    with_minutes = parse_scribe_log((W3C / folder / "irc.log").read_text(), folder, series="v", title="t", published=minutes)
+    present = " ".join(re.search(r"^Present:\n((?:  .*\n)+)", minutes, re.M).group(1).split())
+    assert ", ".join(name for name, _lines in sorted(with_minutes.people, key=lambda p: present.index(p[0]))) == present
+    assert dict(with_minutes.people)["Manu Sporny"] > 50  # "manu" and "Manu_Sporny" are both his
+
+
+def test_published_minutes_name_the_people_present() -> None:
+    minutes = (LOG.parent / "email.log").read_text()
+    meeting = parse_scribe_log(LOG.read_text(), "d", series="docs", title="t", published=minutes)
+    assert meeting.people == (("Alice Wong", 9), ("Bob Builder", 3), ("Carol Diaz", 1))
