@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from archive import store
 from archive.errors import NotFound
 from archive.models import Meeting, MeetingPage, MeetingSummary, SeriesPage, SeriesSummary
-from ingest.meetbot import MEETING_FILE, NO_MEETING, hcoop_log, parse_meetbot_log, split_channel_log
+from ingest.meetbot import MEETING_FILE, NO_MEETING, hcoop_log, log_from_html, parse_meetbot_log, split_channel_log
 from ingest.recap import parse_recap_meeting
 from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
 from ingest.scribe import is_scribe_log, parse_scribe_log
@@ -32,7 +32,8 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     if match and match["kind"] != ".log.txt":
         if path.with_name(match["base"] + ".log.txt").exists():
             return [], []  # minutes and HTML pages the bot wrote from the log beside them
-        return [], [f"{path}: minutes without their raw log (.log.txt) are not imported yet"]
+        if match["kind"] != ".log.html":
+            return [], [f"{path}: minutes without their log (.log.txt or .log.html) are not imported yet"]
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -40,7 +41,9 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     if len(data) > MAX_LOG_BYTES:
         return [], [f"{path}: {len(data)} bytes is too large for a meeting log"]
     text, note = _decoded(data)
-    if path.suffix == ".json":
+    if match and match["kind"] == ".log.html":
+        segments = [(match["base"] + ".log.txt", log_from_html(text))]  # the page the bot made of its log
+    elif path.suffix == ".json":
         try:
             segments = [hcoop_log(json.loads(text))]
         except (ValueError, AttributeError) as error:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+from bs4 import BeautifulSoup
+
 from archive.models import LogLine, Meeting, MeetingItem
 
 # "<name>.YYYY-MM-DD-HH.MM" followed by ".log.txt", ".log.html", ".txt" or ".html".
@@ -311,3 +313,10 @@ def hcoop_log(data: dict[str, Any]) -> tuple[str, str]:
     name = re.sub(r"[^\w.-]+", "_", str(data.get("name") or data.get("channel") or "meeting").lower()).strip("_.")
     when = f".{start[:10]}-{start[11:13]}.{start[14:16]}" if len(start) >= 16 else ""
     return f"{name or 'meeting'}{when}.log.txt", "\n".join(lines) + "\n"
+
+
+def log_from_html(page: str) -> str:
+    """Return the text log a MeetBot `.log.html` page shows (its <pre>), for when the .log.txt is missing."""
+    soup = BeautifulSoup(page, "html.parser")
+    block = soup.find("pre")
+    return (block or soup).get_text()

@@ -178,3 +178,13 @@ def test_the_real_hcoop_fixture_gives_the_items_its_bot_recorded() -> None:
     assert [pair for pair in zip(ours, recorded) if pair[0] != pair[1]] == [
         (("ACTION", "hey k[n, your nick has special chars"), ("ACTION", "hey k[n, your nick has regex special characters"))]
     assert dict(meeting.actions_by_person)["pronovic"] == ("pronovici will deal with it",)
+
+
+@pytest.mark.skipif(not ZODBOT.is_dir(), reason="real corpora not found at ../shared/corpora")
+def test_the_bots_html_log_gives_the_same_minutes_as_its_text_log() -> None:
+    from ingest.meetbot import log_from_html
+
+    for base in ("magazine.2020-06-10-12.02", "fedora_iot_working_group_meeting.2020-06-10-14.10"):
+        text = parse_meetbot_log((ZODBOT / f"{base}.log.txt").read_text(), f"{base}.log.txt")
+        html = parse_meetbot_log(log_from_html((ZODBOT / f"{base}.log.html").read_text()), f"{base}.log.txt")
+        assert (html.items, html.people, html.actions_by_person) == (text.items, text.people, text.actions_by_person)

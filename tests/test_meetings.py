@@ -54,7 +54,7 @@ def test_minutes_beside_their_log_are_part_of_it_and_alone_are_reported(engine: 
     assert meetings.import_meeting_file(engine, html) == ([], [])
     (tmp_path / CORE.name).unlink()
     written, notes = meetings.import_meeting_file(engine, html)
-    assert written == [] and "without their raw log" in notes[0]
+    assert written == [] and "minutes without their log" in notes[0]
 
 
 def test_the_stub_a_renamed_meeting_leaves_is_not_a_second_meeting(engine: Engine, tmp_path: Path) -> None:
@@ -113,3 +113,14 @@ def test_a_log_with_its_recap_imports_as_one_meeting(engine: Engine) -> None:
         page = meetings.meeting_page(conn, "lanternfish_dev_meeting", "lanternfish_dev_meeting.007")
     assert dict(page.meeting.people)["zoe"] == 0
     assert meetings.rebuild(engine) == 1
+
+
+def test_a_meetbot_html_log_alone_imports_as_its_meeting(engine: Engine) -> None:
+    summary = pipeline.import_paths(engine, [DATA / "meetings-html"], workers=0)
+    assert (summary.meetings, summary.errors) == (1, ())
+    with engine.connect() as conn:
+        page = meetings.meeting_page(conn, "lanternfish_web", "lanternfish_web.2024-05-07-16.00")
+    assert [(i.type, i.text) for i in page.meeting.items] == [
+        ("TOPIC", "Site redesign"), ("INFO", "mock-ups are at https://web.lanternfish.example/mock & ready"),
+        ("ACTION", "bob to publish the mock-ups")]
+    assert page.meeting.log[4].is_action and dict(page.meeting.actions_by_person) == {"bob": ("bob to publish the mock-ups",)}
