@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection, Engine
 from archive import store
 from archive.errors import NotFound
 from archive.models import Meeting, MeetingPage, MeetingSummary, SeriesPage, SeriesSummary
-from ingest.meetbot import MEETING_FILE, NO_MEETING, hcoop_log, log_from_html, parse_meetbot_log, split_channel_log
+from ingest.meetbot import (MEETING_FILE, NO_MEETING, hcoop_log, is_minutes_text, log_from_html, parse_meetbot_log,
+                            parse_minutes_text, split_channel_log)
 from ingest.recap import parse_recap_meeting
 from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
 from ingest.scribe import is_scribe_log, parse_scribe_log
@@ -32,8 +33,12 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     if match and match["kind"] != ".log.txt":
         if path.with_name(match["base"] + ".log.txt").exists():
             return [], []  # minutes and HTML pages the bot wrote from the log beside them
-        if match["kind"] != ".log.html":
-            return [], [f"{path}: minutes without their log (.log.txt or .log.html) are not imported yet"]
+        if match["kind"] == ".txt" and path.with_name(match["base"] + ".log.html").exists():
+            return [], []  # the log page beside them is read instead
+        if match["kind"] == ".html":
+            if path.with_name(match["base"] + ".txt").exists():
+                return [], []  # the same minutes as the .txt beside it, which is read instead
+            return [], [f"{path}: HTML minutes without the log or the text minutes are not imported"]
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -43,6 +48,8 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     text, note = _decoded(data)
     if match and match["kind"] == ".log.html":
         segments = [(match["base"] + ".log.txt", log_from_html(text))]  # the page the bot made of its log
+    elif match and match["kind"] == ".txt":
+        return _import_minutes(engine, path, match["base"], text)
     elif path.suffix == ".json":
         try:
             segments = [hcoop_log(json.loads(text))]
@@ -68,6 +75,17 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     return written, notes
 
 
+def _import_minutes(engine: Engine, path: Path, base: str, minutes: str) -> tuple[list[str], list[str]]:
+    """Import MeetBot's minutes of a meeting whose log is lost (kept as they are, replayed as minutes)."""
+    if not is_minutes_text(minutes):
+        return [], [f"{path}: not MeetBot minutes"]
+    meeting = parse_minutes_text(minutes, base + ".txt")
+    with engine.begin() as conn:
+        outcome = store.add_meeting(conn, meeting, file_name=base + ".txt", source=str(path), log=minutes,
+                                    content_hash=hashlib.sha256(minutes.encode("utf-8")).hexdigest())
+    return ([] if outcome == "duplicate" else [meeting.meeting_id]), [f"{path}: {p}" for p in meeting.problems]
+
+
 def _decoded(data: bytes) -> tuple[str, str]:
     """Return the log's text (UTF-8, else Latin-1) and a note when it was not UTF-8."""
     try:
@@ -91,6 +109,8 @@ def _is_rename_stub(path: Path, text: str) -> bool:
 
 def replay(summary: MeetingSummary, file_name: str, log: str, recap: str | None = None) -> Meeting:
     """Return a stored meeting's minutes, read again from its log by the rules of its kind."""
+    if is_minutes_text(log):
+        return parse_minutes_text(log, file_name)
     if is_scribe_log(log[:4096]):
         return parse_scribe_log(log, summary.meeting_id, series=summary.series, title=summary.title, published=recap)
     if recap is not None:

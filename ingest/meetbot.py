@@ -320,3 +320,85 @@ def log_from_html(page: str) -> str:
     soup = BeautifulSoup(page, "html.parser")
     block = soup.find("pre")
     return (block or soup).get_text()
+
+
+# MeetBot's text minutes: what is kept of a meeting when its log is lost.
+_MINUTES_START = re.compile(r"Meeting started by (\S+) at (\d\d:\d\d(?::\d\d)?)")
+_MINUTES_END = re.compile(r"Meeting ended at (\d\d:\d\d(?::\d\d)?)")
+_SAID_BY = re.compile(r"\s+\((\S+), (\d\d:\d\d(?::\d\d)?)\)\Z")
+_LABELLED = re.compile(r"(ACTION|AGREED|ACCEPTED|REJECTED|IDEA|HELP|LINK|VOTE): (.*)", re.S)
+_PRESENT_LINE = re.compile(r"(\S+) \((\d+)\)\Z")
+
+
+def is_minutes_text(text: str) -> bool:
+    """Tell whether a text is MeetBot's text minutes (rather than a log)."""
+    return "Meeting summary\n---------------" in text and _MINUTES_START.search(text) is not None
+
+
+def parse_minutes_text(text: str, file_name: str) -> Meeting:
+    """Return the meeting MeetBot's text minutes describe: items, actions and people, but no log."""
+    meeting_id, series, named_start = meeting_file_parts(file_name)
+    sections = _sections(text)
+    title = next((line for line in text.splitlines() if line.strip() and not line.startswith("=")), "").strip()
+    started, ended = _MINUTES_START.search(text), _MINUTES_END.search(text)
+    items, topic = [], ""
+    for level, bullet in _bullets(sections.get("Meeting summary", "")):
+        said = _SAID_BY.search(bullet)
+        nick, when = (said[1], said[2]) if said else ("", "")
+        body = bullet[: said.start()] if said else bullet
+        if level == 0:
+            topic = body
+            items.append(MeetingItem("TOPIC", body, nick, when, topic, 0))
+        else:
+            labelled = _LABELLED.match(body)
+            kind, content = (labelled[1], labelled[2]) if labelled else ("INFO", body)
+            items.append(MeetingItem(kind, content, nick, when, topic, 0))
+    people = tuple((found[1], int(found[2])) for _level, line in _bullets(sections.get("People Present (lines said)", ""))
+                   if (found := _PRESENT_LINE.match(line)))
+    chairs = (started[1],) if started else ()
+    start = _at(named_start, LogLine(0, started[2], "", "")) if started else named_start
+    end = _at(named_start, LogLine(0, ended[1], "", "")) if ended else None
+    if start and end and end < start:
+        end += timedelta(days=1)
+    by_person, unassigned = _listed_actions(sections.get("Action Items, by person", ""))
+    return Meeting(meeting_id=meeting_id, series=series, title=title.split(": ", 1)[-1], start=start, end=end,
+                   owner=started[1] if started else "", chairs=chairs, people=people, items=tuple(items),
+                   actions_by_person=by_person, unassigned=unassigned, log=(),
+                   problems=("imported from the minutes: the log was not available",))
+
+
+def _listed_actions(section: str) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+    """Return the minutes' own "Action Items, by person": (nick, texts) and the unassigned texts."""
+    listed: dict[str, list[str]] = {}
+    person = ""
+    for level, text in _bullets(section):
+        if level == 0:
+            person = text
+            listed.setdefault(person, [])
+        elif text != "(none)":
+            listed.setdefault(person, []).append(text)
+    unassigned = tuple(listed.pop("**UNASSIGNED**", []))
+    return tuple((nick, tuple(texts)) for nick, texts in listed.items() if texts), unassigned
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Return the minutes' sections by heading (a line underlined with dashes)."""
+    found: dict[str, str] = {}
+    parts = re.split(r"^(.+)\n-{3,}\n", text, flags=re.M)
+    for heading, body in zip(parts[1::2], parts[2::2]):
+        found[heading.strip()] = body
+    return found
+
+
+def _bullets(section: str) -> list[tuple[int, str]]:
+    """Return the (nesting level, text) of each bullet of a section, wrapped lines joined."""
+    bullets: list[tuple[int, str]] = []
+    for line in section.splitlines():
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if stripped.startswith("* "):
+            bullets.append((indent // 2, stripped[2:].strip()))
+        elif stripped and bullets and indent > 0:  # a wrapped line of the bullet above
+            level, previous = bullets[-1]
+            bullets[-1] = (level, f"{previous} {stripped.strip()}")
+    return bullets

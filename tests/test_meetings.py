@@ -54,7 +54,7 @@ def test_minutes_beside_their_log_are_part_of_it_and_alone_are_reported(engine: 
     assert meetings.import_meeting_file(engine, html) == ([], [])
     (tmp_path / CORE.name).unlink()
     written, notes = meetings.import_meeting_file(engine, html)
-    assert written == [] and "minutes without their log" in notes[0]
+    assert written == [] and "HTML minutes without the log" in notes[0]
 
 
 def test_the_stub_a_renamed_meeting_leaves_is_not_a_second_meeting(engine: Engine, tmp_path: Path) -> None:
@@ -124,3 +124,19 @@ def test_a_meetbot_html_log_alone_imports_as_its_meeting(engine: Engine) -> None
         ("TOPIC", "Site redesign"), ("INFO", "mock-ups are at https://web.lanternfish.example/mock & ready"),
         ("ACTION", "bob to publish the mock-ups")]
     assert page.meeting.log[4].is_action and dict(page.meeting.actions_by_person) == {"bob": ("bob to publish the mock-ups",)}
+
+
+def test_minutes_whose_log_is_lost_import_as_the_meeting_they_describe(engine: Engine) -> None:
+    summary = pipeline.import_paths(engine, [DATA / "meetings-minutes"], workers=0)
+    assert summary.meetings == 1 and "the log was not available" in summary.errors[0]
+    with engine.connect() as conn:
+        page = meetings.meeting_page(conn, "lanternfish_ops", "lanternfish_ops.2024-05-14-16.00")
+    meeting = page.meeting
+    assert (meeting.title, meeting.owner, meeting.log) == ("lanternfish ops", "kenji", ())
+    assert [(i.type, i.text, i.nick, i.time) for i in meeting.items] == [
+        ("TOPIC", "Backups", "kenji", "16:00:30"),
+        ("INFO", "nightly backups now go to two regions, see https://ops.lanternfish.example/backups", "kenji", "16:01:10"),
+        ("AGREED", "keep thirty days of backups", "kenji", "16:03:00"),
+        ("ACTION", "priya to test a restore from the second region", "kenji", "16:04:00")]
+    assert meeting.people == (("kenji", 9), ("priya", 4), ("lanternbot", 3))
+    assert dict(meeting.actions_by_person) == {"priya": ("priya to test a restore from the second region",)}
