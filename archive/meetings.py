@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection, Engine
 from archive import store
 from archive.errors import NotFound
 from archive.models import Meeting, MeetingPage, MeetingSummary, SeriesPage, SeriesSummary
-from ingest.meetbot import (MEETING_FILE, NO_MEETING, hcoop_log, is_minutes_text, log_from_html, parse_meetbot_log,
-                            parse_minutes_text, split_channel_log)
+from ingest.meetbot import (MEETING_FILE, NO_MEETING, hcoop_log, is_minutes_text, log_from_html, minutes_from_html,
+                            parse_meetbot_log, parse_minutes_text, split_channel_log)
 from ingest.recap import parse_recap_meeting
 from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
 from ingest.scribe import is_scribe_log, parse_scribe_log
@@ -35,10 +35,8 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
             return [], []  # minutes and HTML pages the bot wrote from the log beside them
         if match["kind"] == ".txt" and path.with_name(match["base"] + ".log.html").exists():
             return [], []  # the log page beside them is read instead
-        if match["kind"] == ".html":
-            if path.with_name(match["base"] + ".txt").exists():
-                return [], []  # the same minutes as the .txt beside it, which is read instead
-            return [], [f"{path}: HTML minutes without the log or the text minutes are not imported"]
+        if match["kind"] == ".html" and path.with_name(match["base"] + ".txt").exists():
+            return [], []  # the same minutes as the .txt beside it, which is read instead
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -48,8 +46,9 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     text, note = _decoded(data)
     if match and match["kind"] == ".log.html":
         segments = [(match["base"] + ".log.txt", log_from_html(text))]  # the page the bot made of its log
-    elif match and match["kind"] == ".txt":
-        return _import_minutes(engine, path, match["base"], text)
+    elif match and match["kind"] in (".txt", ".html"):
+        minutes = text if match["kind"] == ".txt" else minutes_from_html(text)
+        return _import_minutes(engine, path, match["base"], minutes)
     elif path.suffix == ".json":
         try:
             segments = [hcoop_log(json.loads(text))]
@@ -78,7 +77,7 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
 def _import_minutes(engine: Engine, path: Path, base: str, minutes: str) -> tuple[list[str], list[str]]:
     """Import MeetBot's minutes of a meeting whose log is lost (kept as they are, replayed as minutes)."""
     if not is_minutes_text(minutes):
-        return [], [f"{path}: not MeetBot minutes"]
+        return [], [f"{path}: not MeetBot minutes (no meeting summary), and no log beside it"]
     meeting = parse_minutes_text(minutes, base + ".txt")
     with engine.begin() as conn:
         outcome = store.add_meeting(conn, meeting, file_name=base + ".txt", source=str(path), log=minutes,

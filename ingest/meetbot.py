@@ -402,3 +402,66 @@ def _bullets(section: str) -> list[tuple[int, str]]:
             level, previous = bullets[-1]
             bullets[-1] = (level, f"{previous} {stripped.strip()}")
     return bullets
+
+
+def minutes_from_html(page: str) -> str:
+    """Return MeetBot's HTML minutes rewritten as its text minutes, to be read by parse_minutes_text."""
+    soup = BeautifulSoup(page, "html.parser")
+    title = _flat(soup.h1) if soup.h1 else ""
+    notes = [_flat(span) for span in soup.find_all("span", class_="details")]
+    out = ["=" * len(title), title, "=" * len(title), ""]
+    out += [note for note in notes if note.startswith("Meeting started by")][:1]
+    out += ["", "Meeting summary", "---------------"]
+    for topic in _list_items(_list_after(soup, "Meeting summary")):
+        items = _list_items(topic.find("ol"))  # before _minutes_item takes the nested list out
+        out.append(f"* {_minutes_item(topic)}")
+        out += [f"  * {_minutes_item(item)}" for item in items]
+    out += ["", *[note for note in notes if note.startswith("Meeting ended")][:1], "", "Action Items, by person",
+            "-----------------------"]
+    for person in _list_items(_list_after(soup, "Action items, by person")):
+        texts = [_flat(item) for item in _list_items(person.find("ol"))]
+        nested = person.find("ol")
+        if nested is not None:
+            nested.extract()
+        name = _flat(person)
+        out.append("* **UNASSIGNED**" if name.strip("*").upper() == "UNASSIGNED" else f"* {name}")
+        out += [f"  * {text}" for text in texts]
+    out += ["", "People Present (lines said)", "---------------------------"]
+    out += [f"* {_flat(item)}" for item in _list_items(_list_after(soup, "People present (lines said)"))]
+    return "\n".join(out) + "\n"
+
+
+def _flat(tag: Any) -> str:
+    """Return a tag's text on one line, its white space folded."""
+    return " ".join(tag.get_text(" ").split())
+
+
+def _list_after(soup: BeautifulSoup, heading: str) -> Any:
+    """Return the list that follows an <h3> heading, or None."""
+    found = soup.find(lambda tag: tag.name == "h3" and _flat(tag).lower() == heading.lower())
+    return found.find_next("ol") if found is not None else None
+
+
+def _list_items(ordered: Any) -> list[Any]:
+    """Return the items of a list (not those of lists inside it)."""
+    return list(ordered.find_all("li", recursive=False)) if ordered is not None else []
+
+
+def _minutes_item(item: Any) -> str:
+    """Return one item of the HTML minutes as its text-minutes line: "TYPE: text  (nick, time)"."""
+    details = item.find("span", class_="details")
+    # "(nick, 12:06:12)": the nick is a link, around which get_text puts spaces.
+    said = re.sub(r"\(\s*(\S+?)\s*,\s*([\d:]+)\s*\)", r"(\1, \2)", _flat(details)) if details is not None else ""
+    if details is not None:
+        details.extract()
+    nested = item.find("ol")
+    if nested is not None:
+        nested.extract()
+    kind = item.find("i", class_="itemtype")
+    if kind is not None:
+        label = _flat(kind)
+        kind.extract()
+        return f"{label}: {_flat(item).lstrip(': ')}  {said}".rstrip()
+    typed = item.find(["span", "b"], class_=True)
+    plain = typed is not None and typed.get("class", [""])[0] in ("INFO", "TOPIC")
+    return f"{'' if plain else 'LINK: '}{_flat(item)}  {said}".rstrip()

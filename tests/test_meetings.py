@@ -54,7 +54,7 @@ def test_minutes_beside_their_log_are_part_of_it_and_alone_are_reported(engine: 
     assert meetings.import_meeting_file(engine, html) == ([], [])
     (tmp_path / CORE.name).unlink()
     written, notes = meetings.import_meeting_file(engine, html)
-    assert written == [] and "HTML minutes without the log" in notes[0]
+    assert written == [] and "not MeetBot minutes" in notes[0]
 
 
 def test_the_stub_a_renamed_meeting_leaves_is_not_a_second_meeting(engine: Engine, tmp_path: Path) -> None:
