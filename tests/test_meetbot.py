@@ -20,6 +20,17 @@ def core() -> Meeting:
     return parse_meetbot_log(CORE.read_text(encoding="utf-8"), CORE.name)
 
 
+def topics_of(meeting: Meeting) -> list[dict]:
+    """Return the items grouped under their topics, as expected-minutes.json lays them out."""
+    topics: list[dict] = []
+    for item in meeting.items:
+        if item.type == "TOPIC":
+            topics.append({"topic": item.text, "nick": item.nick, "time": item.time, "items": []})
+        else:
+            topics[-1]["items"].append({"type": item.type, "text": item.text, "nick": item.nick, "time": item.time})
+    return topics
+
+
 def items(meeting: Meeting, kind: str) -> list[str]:
     return [item.text for item in meeting.items if item.type == kind]
 
@@ -105,12 +116,7 @@ def test_real_zodbot_minutes_come_out_as_the_bot_wrote_them(expected: dict) -> N
     assert expected["title"].endswith(f": {meeting.title}")
     assert (meeting.owner, f"{meeting.start:%H:%M:%S}", f"{meeting.end:%H:%M:%S}") == (
         expected["started_by"], expected["start_utc"], expected["end_utc"])
-    topics: list[dict] = []
-    for item in meeting.items:
-        if item.type == "TOPIC":
-            topics.append({"topic": item.text, "nick": item.nick, "time": item.time, "items": []})
-        else:
-            topics[-1]["items"].append({"type": item.type, "text": item.text, "nick": item.nick, "time": item.time})
+    topics = topics_of(meeting)
     assert topics == expected["topics"]
     assert items(meeting, "ACTION") == expected["action_items"]
     # Lines said must match; among people with equal counts the bot's order was Python 2's dict order.
@@ -198,12 +204,7 @@ def test_the_bots_text_minutes_read_back_into_the_same_meeting(expected: dict) -
     text = (ZODBOT / str(expected["minutes_file"])).read_text(encoding="utf-8")
     assert is_minutes_text(text)
     meeting = parse_minutes_text(text, str(expected["minutes_file"]))
-    topics: list[dict] = []
-    for item in meeting.items:
-        if item.type == "TOPIC":
-            topics.append({"topic": item.text, "nick": item.nick, "time": item.time, "items": []})
-        else:
-            topics[-1]["items"].append({"type": item.type, "text": item.text, "nick": item.nick, "time": item.time})
+    topics = topics_of(meeting)
     assert topics == expected["topics"]
     assert [{"nick": n, "lines": l} for n, l in meeting.people] == expected["people_present_lines_said"]
     assert sorted(t for _n, texts in meeting.actions_by_person for t in texts) == sorted(expected["action_items"])
