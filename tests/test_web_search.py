@@ -159,3 +159,10 @@ def test_meetings_their_actions_and_decisions_are_found_and_linked(sample_client
         "priya to draft the release checklist", "priya to address Kenji's review on 4790 and merge it"}
     kinds = {a.get_text() for a in soup(sample_client, "/search?q=checklist").select("aside.facets a")}
     assert {"message", "action"} <= kinds
+
+
+def test_series_and_kind_find_a_series_meetings(sample_client: FlaskClient) -> None:
+    page = soup(sample_client, "/search?q=series:lanternfish_core+kind:meeting&sort=-date")
+    assert [a["href"] for a in page.select("li.hit a.subject")] == [
+        "/meetings/lanternfish_core/lanternfish_core.2024-03-26-16.00/",
+        "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/"]
