@@ -16,9 +16,10 @@ from types import MappingProxyType
 
 from sqlalchemy.engine import Connection
 
-from archive import meetings, memo, people, store
+from archive import actions, meetings, memo, people, store
 from archive.errors import NotFound
 from archive.models import (
+    ExtractedItem,
     ListOverview,
     ListPage,
     MessageFeed,
@@ -234,3 +235,12 @@ def thread_feed(conn: Connection, thread_id: str) -> MessageFeed:
         raise NotFound(f"no thread {thread_id!r}")
     found = store.recent_messages(conn, thread_id=thread_id, limit=FEED_SIZE)
     return MessageFeed(summary.subject, store.thread_list_names(conn, thread_id), tuple(found))
+
+
+def extracted_items(conn: Connection, kind: str) -> list[ExtractedItem]:
+    """Return every action item (kind "action") or decision of every meeting and message, oldest first."""
+    found = [item for meeting in meetings.all_meetings(conn) for item in actions.meeting_items(meeting)]
+    for message_id, date, body in store.messages_with_markers(conn):
+        found += actions.message_items(body, message_id=message_id, date=date)
+    chosen = [item for item in found if item.kind == kind]
+    return sorted(chosen, key=lambda item: (item.date is None, item.date or _EARLIEST))

@@ -15,9 +15,9 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from archive import derive, indexing, meetings, pipeline, searching, store
+from archive import browse, derive, indexing, meetings, pipeline, searching, store
 from archive.errors import MinutebookError
-from archive.models import Meeting
+from archive.models import ExtractedItem, Meeting
 from archive.web import create_app
 from archive.web.db import get_engine, get_index_dir
 from ingest import sources
@@ -151,6 +151,36 @@ def meetings_command(series: str | None, as_json: bool) -> None:
     with get_engine().connect() as conn:
         for meeting in meetings.all_meetings(conn, series):
             click.echo(json.dumps(_meeting_row(meeting), ensure_ascii=False))
+
+
+@cli.command("actions")
+@click.option("--owner", help="Only the items this name or nick owns.")
+@click.option("--status", type=click.Choice(["open", "done", "dropped"]), help="Only items with this status.")
+@click.option("--json", "as_json", is_flag=True, required=True, help="One JSON object per action item.")
+def actions_command(owner: str | None, status: str | None, as_json: bool) -> None:
+    """Print the action items found in meetings and messages (every one is open: tracking is to come)."""
+    with get_engine().connect() as conn:
+        found = browse.extracted_items(conn, "action")
+    for item in found:
+        if (owner is None or owner.casefold() in (o.casefold() for o in item.owners)) and status in (None, "open"):
+            click.echo(json.dumps({**_item_row(item), "owners": list(item.owners), "status": "open", "due": None},
+                                  ensure_ascii=False))
+
+
+@cli.command("decisions")
+@click.option("--json", "as_json", is_flag=True, required=True, help="One JSON object per decision.")
+def decisions_command(as_json: bool) -> None:
+    """Print the decisions recorded in meetings and marked in messages, oldest first."""
+    with get_engine().connect() as conn:
+        for item in browse.extracted_items(conn, "decision"):
+            click.echo(json.dumps(_item_row(item), ensure_ascii=False))
+
+
+def _item_row(item: ExtractedItem) -> dict[str, Any]:
+    """Return what action items and decisions print alike."""
+    return {"id": f"{item.source_id}#{item.line}", "text": item.text,
+            "date": item.date.isoformat() if item.date else None,
+            "source": {"kind": item.source_kind, "id": item.source_id, "line": item.line}, "rule": item.rule}
 
 
 def _meeting_row(meeting: Meeting) -> dict[str, Any]:

@@ -209,3 +209,4 @@ def rebuild(engine: Engine) -> int:
         for found in logs:
             store.refresh_meeting(conn, replay(*found))
     return len(logs)
+

@@ -391,3 +391,17 @@ class MeetingPage:
 
     summary: MeetingSummary
     meeting: Meeting
+
+
+@dataclass(frozen=True)
+class ExtractedItem:
+    """An action item or a decision, with where it was found and by which rule."""
+
+    kind: str  # "action" or "decision"
+    text: str
+    owners: tuple[str, ...]  # names or nicks the action names; () for decisions and unowned actions
+    date: datetime | None
+    source_kind: str  # "meeting" or "message"
+    source_id: str  # "SERIES/MEETING" or a Message-ID
+    line: int  # the line of the log or of the message body (from 1; 0 when unknown)
+    rule: str  # which rule found it, e.g. "marker ACTION:" or "meeting #agreed"

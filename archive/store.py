@@ -1146,3 +1146,16 @@ def _meeting_summary(row: Sequence[Any]) -> MeetingSummary:
     """Build a MeetingSummary from the _MEETING_COLUMNS of one row."""
     meeting_id, series, title, start, end, people, items, actions = row
     return MeetingSummary(meeting_id, series, title, _utc_aware(start), _utc_aware(end), people, items, actions)
+
+
+# Explicit markers that make a message worth reading for action items and decisions.
+ITEM_MARKERS = ("ACTION:", "AI:", "TODO(", "Decision:", "RESOLVED:", "RESOLUTION:")
+
+
+def messages_with_markers(conn: Connection) -> Iterator[tuple[str, datetime | None, str]]:
+    """Yield (Message-ID, date, body) of every message whose body holds an item marker, oldest first."""
+    wanted = sa.or_(*(messages.c.body.contains(marker, autoescape=True) for marker in ITEM_MARKERS))
+    query = sa.select(messages.c.message_id, messages.c.date, messages.c.body).where(wanted).order_by(
+        messages.c.date, messages.c.id)
+    for message_id, date, body in conn.execute(query):
+        yield message_id, _utc_aware(date), body

@@ -158,3 +158,20 @@ def test_meetings_json_prints_the_minutes_of_each_meeting(runner: FlaskCliRunner
                                "topic": "Release cadence", "line": 8}
     assert row["actions_by_person"]["dmitri"] == ["dmitri to check Python 3.8 support"]
     assert runner.invoke(cli, ["meetings", "--series", "other", "--json"]).output == ""
+
+
+def test_actions_and_decisions_json_from_meetings_and_messages(runner: FlaskCliRunner) -> None:
+    runner.invoke(cli, ["ingest", str(DATA / "meetings" / "lanternfish_core.2024-02-13-23.30.log.txt")])
+    mbox = DATA.parent.parent / "examples" / "mail" / "lanternfish-dev.mbox"
+    runner.invoke(cli, ["ingest", str(mbox), "--workers", "0"])
+    actions = [json.loads(line) for line in runner.invoke(cli, ["actions", "--json"]).output.splitlines()]
+    assert set(actions[0]) == {"id", "text", "owners", "status", "date", "due", "source", "rule"}
+    mine = [a for a in actions if "Priya" in a["owners"] or "priya" in a["owners"]]
+    assert {a["source"]["kind"] for a in mine} == {"meeting", "message"}
+    assert [a["text"] for a in json.loads("[" + ",".join(
+        runner.invoke(cli, ["actions", "--owner", "alice", "--json"]).output.splitlines()) + "]")] == [
+        "Alice to merge GOVERNANCE.md and announce it on lanternfish-announce"]
+    assert runner.invoke(cli, ["actions", "--status", "done", "--json"]).output == ""
+    decisions = [json.loads(line) for line in runner.invoke(cli, ["decisions", "--json"]).output.splitlines()]
+    assert "we drop Python 3.8 support in 0.9" in [d["text"] for d in decisions]
+    assert {d["rule"] for d in decisions} == {"meeting #agreed", "marker Decision:"}

@@ -1,0 +1,53 @@
+"""Action items and decisions found by explicit rules in messages and meetings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from archive.actions import meeting_items, message_items, owners_named
+from ingest.meetbot import parse_meetbot_log
+from tests.conftest import DATA
+
+WHEN = datetime(2024, 2, 14, tzinfo=timezone.utc)
+BODY = """Hi all,
+
+Decision: feature releases every 10 weeks
+RESOLVED: the checklist lives in RELEASING.md
+ACTION: Priya to draft the release checklist
+AI: Zoë and Dmitri will bisect the flaky test
+ACTION: we should look at CI again
+TODO(kenji): set up branch protection
+> ACTION: Bob to do something quoted from an earlier mail
+We took no decision on the logo (no marker, so nothing is found here).
+-- 
+ACTION: a signature line is not an item
+"""
+
+
+def test_marked_lines_of_a_message_become_items_with_rule_and_line() -> None:
+    found = message_items(BODY, message_id="m@example.org", date=WHEN)
+    assert [(i.kind, i.text, i.owners, i.line, i.rule) for i in found] == [
+        ("decision", "feature releases every 10 weeks", (), 3, "marker Decision:"),
+        ("decision", "the checklist lives in RELEASING.md", (), 4, "marker RESOLVED:"),
+        ("action", "Priya to draft the release checklist", ("Priya",), 5, "marker ACTION:"),
+        ("action", "Zoë and Dmitri will bisect the flaky test", ("Zoë", "Dmitri"), 6, "marker ACTION:"),
+        ("action", "we should look at CI again", (), 7, "marker ACTION:"),
+        ("action", "set up branch protection", ("kenji",), 8, "marker TODO(name):"),
+    ]
+    assert all(i.source_kind == "message" and i.source_id == "m@example.org" and i.date == WHEN for i in found)
+
+
+def test_owners_are_the_names_before_the_verb() -> None:
+    assert owners_named("Alice, Bob and Carol to write the FAQ") == ("Alice", "Bob", "Carol")
+    assert owners_named("Someone should look at this") == ()
+    assert owners_named("Write the FAQ") == ()
+
+
+def test_a_meeting_gives_its_actions_with_owners_and_its_decisions() -> None:
+    log = DATA / "meetings" / "lanternfish_core.2024-02-13-23.30.log.txt"
+    found = meeting_items(parse_meetbot_log(log.read_text(), log.name))
+    actions = [(i.text, i.owners, i.line) for i in found if i.kind == "action"]
+    assert actions[0] == ("priya and kenji draft the release checklist", ("kenji", "priya"), 15)
+    decisions = [(i.text, i.rule) for i in found if i.kind == "decision"]
+    assert decisions == [("Releases every 12 weeks from 0.10", "meeting #agreed")]
+    assert found[0].source_id == "lanternfish_core/lanternfish_core.2024-02-13-23.30"
