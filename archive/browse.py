@@ -20,6 +20,7 @@ from archive import actions, meetings, memo, people, store
 from archive.errors import NotFound
 from archive.models import (
     ExtractedItem,
+    ItemsPage,
     ListOverview,
     ListPage,
     MessageFeed,
@@ -244,3 +245,23 @@ def extracted_items(conn: Connection, kind: str) -> list[ExtractedItem]:
         found += actions.message_items(body, message_id=message_id, date=date)
     chosen = [item for item in found if item.kind == kind]
     return sorted(chosen, key=lambda item: (item.date is None, item.date or _EARLIEST))
+
+
+def items_page(conn: Connection, kind: str, *, owner: str = "", series: str = "", year: str = "",
+               words: str = "") -> ItemsPage:
+    """Return the action items (oldest first) or decisions (newest first) that match the filters."""
+    found = extracted_items(conn, kind)
+    names = tuple(sorted({item.source_id.split("/")[0] for item in found if item.source_kind == "meeting"}))
+    chosen = [item for item in found if _item_matches(item, owner, series, year, words)]
+    if kind == "decision":
+        chosen.reverse()
+    counts = (("open", len(chosen)),) if kind == "action" else ()
+    return ItemsPage(kind, tuple(chosen), owner, series, year, words, counts, names)
+
+
+def _item_matches(item: ExtractedItem, owner: str, series: str, year: str, words: str) -> bool:
+    """Tell whether an item passes the filters (an empty filter passes everything)."""
+    return ((not owner or owner.casefold() in (name.casefold() for name in item.owners))
+            and (not series or (item.source_kind == "meeting" and item.source_id.split("/")[0] == series))
+            and (not year or (item.date is not None and str(item.date.year) == year))
+            and (not words or all(word in item.text.casefold() for word in words.casefold().split())))

@@ -405,3 +405,17 @@ class ExtractedItem:
     source_id: str  # "SERIES/MEETING" or a Message-ID
     line: int  # the line of the log or of the message body (from 1; 0 when unknown)
     rule: str  # which rule found it, e.g. "marker ACTION:" or "meeting #agreed"
+
+
+@dataclass(frozen=True)
+class ItemsPage:
+    """Action items or decisions, filtered as asked, with the filters and the counts by status."""
+
+    kind: str  # "action" or "decision"
+    items: tuple[ExtractedItem, ...]
+    owner: str
+    series: str
+    year: str
+    words: str
+    counts: tuple[tuple[str, int], ...]  # (status, count) over the filtered items
+    series_names: tuple[str, ...]  # every series with items, for the filter

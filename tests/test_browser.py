@@ -153,6 +153,12 @@ def test_reader_follows_a_meeting_from_the_series_to_the_line_in_the_log(base_ur
         assert target.count() == 1 and "Feature releases every 10 weeks" in target.inner_text()
         check(page, "10-log")
 
+        page.locator("nav.areas").get_by_role("link", name="Actions").click()
+        page.locator("#f-owner").fill("priya")
+        page.locator("form.search-page button").click()
+        assert "owner=priya" in page.url and page.locator("li.hit").count() == 3
+        check(page, "11-actions")
+
 
 def test_pages_work_by_keyboard_with_a_visible_focus(base_url: str, pages: dict[str, Any]) -> None:
     page = pages["desktop"]
@@ -173,7 +179,7 @@ def test_landmarks_and_headings_are_in_order(base_url: str, pages: dict[str, Any
     for url in ("/", "/l/lanternfish-dev/", "/l/lanternfish-dev/2024/03/?sort=author", "/t/0986b017ad37/",
                 "/m/87wmsh3k2d.fsf@sato.example/", "/people/alice-wong/", "/l/nowhere/", "/search?q=release", "/search", "/meetings/", "/meetings/lanternfish_core/",
                 "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/",
-                "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/log"):
+                "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/log", "/actions/", "/decisions/"):
         page.goto(base_url + url)
         assert page.locator("header").count() >= 1 and page.locator("main").count() == 1
         assert page.locator("footer.site").count() == 1 and page.locator("h1").count() == 1
