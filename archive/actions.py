@@ -8,11 +8,15 @@ item says which rule found it and where, so a reader can check it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
+from difflib import SequenceMatcher
 
-from archive.models import ExtractedItem, Meeting
+from archive.models import ExtractedItem, Meeting, TrackedAction
 
 _ACTION = re.compile(r"\s*(?:ACTION|AI)\s*:\s*(\S.*)")
+# "DONE: Priya drafted the checklist", "done - the checklist is in": an action reported done.
+_DONE = re.compile(r"\s*(?:DONE|Done|done)\s*[:\-]\s*(\S.*)")
 _TODO = re.compile(r"\s*TODO\(([^)\s]+)\)\s*:?\s*(\S.*)")
 _DECISION = re.compile(r"\s*(Decision|DECISION|RESOLVED|Resolved|RESOLUTION|Resolution)\s*:\s*(\S.*)")
 # "Priya to draft ...", "Zoë and Dmitri will bisect ...": who the action names before its verb.
@@ -37,6 +41,8 @@ def message_items(body: str, *, message_id: str, date: datetime | None) -> list[
             text = action[1].strip()
             found.append(ExtractedItem("action", text, owners_named(text), date, "message", message_id, number,
                                        "marker ACTION:"))
+        elif done := _DONE.match(line):
+            found.append(ExtractedItem("done", done[1].strip(), (), date, "message", message_id, number, "marker DONE:"))
         elif decision := _DECISION.match(line):
             found.append(ExtractedItem("decision", decision[2].strip(), (), date, "message", message_id, number,
                                        f"marker {decision[1]}:"))
@@ -64,9 +70,56 @@ def meeting_items(meeting: Meeting) -> list[ExtractedItem]:
         if item.type == "ACTION":
             found.append(ExtractedItem("action", item.text, owners.get(item.text, ()), meeting.start, "meeting",
                                        f"{meeting.series}/{meeting.meeting_id}", item.line, "meeting ACTION"))
+        elif item.type == "INFO" and (done := _DONE.match(item.text)):
+            found.append(ExtractedItem("done", done[1].strip(), (), meeting.start, "meeting",
+                                       f"{meeting.series}/{meeting.meeting_id}", item.line, "meeting #info done:"))
         elif item.type in _MEETING_DECISIONS:
             text = item.text if item.type != "REJECTED" else f"Rejected: {item.text}"
             found.append(ExtractedItem("decision", text, (), meeting.start, "meeting",
                                        f"{meeting.series}/{meeting.meeting_id}", item.line,
                                        f"meeting {_MEETING_DECISIONS[item.type]}"))
     return found
+
+
+# How alike two actions' words must be for one to repeat the other, or for a "done" line to close it.
+SAME_ACTION = 0.8
+DONE_MATCH = 0.7
+_FILLER = frozenset({"to", "the", "a", "an", "and", "will", "should", "shall", "for", "of", "on", "is", "has", "have"})
+
+
+def track_actions(items: list[ExtractedItem]) -> list[TrackedAction]:
+    """Follow action items in date order: a later mention repeats an open one, a "done" line closes it."""
+    tracked: list[TrackedAction] = []
+    for item in items:
+        if item.kind not in ("action", "done"):
+            continue
+        threshold = SAME_ACTION if item.kind == "action" else DONE_MATCH
+        best = _most_alike(item, [t for t in tracked if t.status == "open" and t.item.source_id != item.source_id],
+                           threshold)
+        if best is None:
+            if item.kind == "action":
+                tracked.append(TrackedAction(item, "open"))
+            continue
+        position = tracked.index(best)
+        if item.kind == "done":
+            tracked[position] = replace(best, status="done", closed_by=item)
+        else:
+            tracked[position] = replace(best, repeats=best.repeats + (item,))
+    return tracked
+
+
+def _most_alike(item: ExtractedItem, candidates: list[TrackedAction], threshold: float) -> TrackedAction | None:
+    """Return the candidate whose action reads most like item, if it is alike enough."""
+    words = _words(item.text)
+    scored = [(SequenceMatcher(None, words, _words(c.item.text)).ratio(), i) for i, c in enumerate(candidates)]
+    best = max(scored, default=(0.0, -1))
+    return candidates[best[1]] if best[0] >= threshold else None
+
+
+def _words(text: str) -> str:
+    """Return an action's words, lowercased, without filler and simple endings, for comparing wordings."""
+    kept = []
+    for word in re.findall(r"\w+", text.casefold()):
+        if word not in _FILLER:
+            kept.append(re.sub(r"(?<=\w\w\w)(ed|ing|s)\Z", "", word))
+    return " ".join(kept)

@@ -32,6 +32,7 @@ from archive.models import (
     ThreadEntry,
     ThreadPage,
     ThreadView,
+    TrackedAction,
 )
 from ingest.message import attachment_bytes
 
@@ -238,25 +239,32 @@ def thread_feed(conn: Connection, thread_id: str) -> MessageFeed:
     return MessageFeed(summary.subject, store.thread_list_names(conn, thread_id), tuple(found))
 
 
-def extracted_items(conn: Connection, kind: str) -> list[ExtractedItem]:
-    """Return every action item (kind "action") or decision of every meeting and message, oldest first."""
+def extracted_items(conn: Connection, kind: str | None = None) -> list[ExtractedItem]:
+    """Return the action items, decisions or "done" lines (all with kind None) of every meeting and message, oldest first."""
     found = [item for meeting in meetings.all_meetings(conn) for item in actions.meeting_items(meeting)]
     for message_id, date, body in store.messages_with_markers(conn):
         found += actions.message_items(body, message_id=message_id, date=date)
-    chosen = [item for item in found if item.kind == kind]
+    chosen = [item for item in found if kind is None or item.kind == kind]
     return sorted(chosen, key=lambda item: (item.date is None, item.date or _EARLIEST))
+
+
+def tracked_actions(conn: Connection) -> list[TrackedAction]:
+    """Return every action item, followed through later mentions to done or still open, oldest first."""
+    return actions.track_actions(extracted_items(conn))
 
 
 def items_page(conn: Connection, kind: str, *, owner: str = "", series: str = "", year: str = "",
                words: str = "") -> ItemsPage:
-    """Return the action items (oldest first) or decisions (newest first) that match the filters."""
+    """Return the tracked action items (oldest first) or decisions (newest first) that match the filters."""
     found = extracted_items(conn, kind)
     names = tuple(sorted({item.source_id.split("/")[0] for item in found if item.source_kind == "meeting"}))
-    chosen = [item for item in found if _item_matches(item, owner, series, year, words)]
-    if kind == "decision":
-        chosen.reverse()
-    counts = (("open", len(chosen)),) if kind == "action" else ()
-    return ItemsPage(kind, tuple(chosen), owner, series, year, words, counts, names)
+    if kind == "action":
+        chosen = [t for t in actions.track_actions(extracted_items(conn))
+                  if _item_matches(t.item, owner, series, year, words)]
+        counts = tuple((status, sum(1 for t in chosen if t.status == status)) for status in ("open", "done"))
+        return ItemsPage(kind, (), tuple(chosen), owner, series, year, words, counts, names)
+    decisions = [item for item in found if _item_matches(item, owner, series, year, words)][::-1]
+    return ItemsPage(kind, tuple(decisions), (), owner, series, year, words, (), names)
 
 
 def _item_matches(item: ExtractedItem, owner: str, series: str, year: str, words: str) -> bool:

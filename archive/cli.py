@@ -158,13 +158,18 @@ def meetings_command(series: str | None, as_json: bool) -> None:
 @click.option("--status", type=click.Choice(["open", "done", "dropped"]), help="Only items with this status.")
 @click.option("--json", "as_json", is_flag=True, required=True, help="One JSON object per action item.")
 def actions_command(owner: str | None, status: str | None, as_json: bool) -> None:
-    """Print the action items found in meetings and messages (every one is open: tracking is to come)."""
+    """Print the action items of meetings and messages, followed to done or still open, oldest first."""
     with get_engine().connect() as conn:
-        found = browse.extracted_items(conn, "action")
-    for item in found:
-        if (owner is None or owner.casefold() in (o.casefold() for o in item.owners)) and status in (None, "open"):
-            click.echo(json.dumps({**_item_row(item), "owners": list(item.owners), "status": "open", "due": None},
-                                  ensure_ascii=False))
+        found = browse.tracked_actions(conn)
+    for tracked in found:
+        item = tracked.item
+        if owner is not None and owner.casefold() not in (o.casefold() for o in item.owners):
+            continue
+        if status is None or status == tracked.status:
+            row = {**_item_row(item), "owners": list(item.owners), "status": tracked.status, "due": None,
+                   "repeated": [_item_row(repeat)["source"] for repeat in tracked.repeats],
+                   "closed_by": _item_row(tracked.closed_by)["source"] if tracked.closed_by else None}
+            click.echo(json.dumps(row, ensure_ascii=False))
 
 
 @cli.command("decisions")

@@ -397,7 +397,7 @@ class MeetingPage:
 class ExtractedItem:
     """An action item or a decision, with where it was found and by which rule."""
 
-    kind: str  # "action" or "decision"
+    kind: str  # "action", "decision", or "done" (a line saying an action was done)
     text: str
     owners: tuple[str, ...]  # names or nicks the action names; () for decisions and unowned actions
     date: datetime | None
@@ -412,10 +412,21 @@ class ItemsPage:
     """Action items or decisions, filtered as asked, with the filters and the counts by status."""
 
     kind: str  # "action" or "decision"
-    items: tuple[ExtractedItem, ...]
+    items: tuple[ExtractedItem, ...]  # the decisions (empty for actions)
+    actions: tuple[TrackedAction, ...]  # the tracked action items (empty for decisions)
     owner: str
     series: str
     year: str
     words: str
     counts: tuple[tuple[str, int], ...]  # (status, count) over the filtered items
     series_names: tuple[str, ...]  # every series with items, for the filter
+
+
+@dataclass(frozen=True)
+class TrackedAction:
+    """An action item followed through later meetings and messages: repeated, done or still open."""
+
+    item: ExtractedItem  # where it was first raised
+    status: str  # "open" or "done"
+    repeats: tuple[ExtractedItem, ...] = ()  # later mentions: carried over to a meeting, restated in a message
+    closed_by: ExtractedItem | None = None  # the line that said it was done

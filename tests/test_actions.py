@@ -51,3 +51,26 @@ def test_a_meeting_gives_its_actions_with_owners_and_its_decisions() -> None:
     decisions = [(i.text, i.rule) for i in found if i.kind == "decision"]
     assert decisions == [("Releases every 12 weeks from 0.10", "meeting #agreed")]
     assert found[0].source_id == "lanternfish_core/lanternfish_core.2024-02-13-23.30"
+
+
+def test_tracking_carries_over_repeats_and_closes_on_done() -> None:
+    from archive.actions import track_actions
+    from archive.models import ExtractedItem
+
+    def item(kind: str, text: str, source: str, day: int) -> ExtractedItem:
+        return ExtractedItem(kind, text, (), datetime(2024, 3, day, tzinfo=timezone.utc), "meeting", source, 1, "rule")
+
+    tracked = track_actions([
+        item("action", "priya to draft the release checklist", "s/m1", 1),
+        item("action", "kenji to set up branch protection", "s/m1", 1),
+        item("action", "Priya to draft the release checklist", "s/m2", 8),
+        item("action", "kenji to set up branch protections", "s/m2", 8),
+        item("done", "priya drafted the release checklist", "s/m3", 15),
+        item("done", "something nobody was asked to do", "s/m3", 15),
+        item("action", "kenji to set up branch protection", "s/m1", 1),  # the same meeting again: a second item
+    ])
+    assert [(t.item.text, t.status, len(t.repeats)) for t in tracked] == [
+        ("priya to draft the release checklist", "done", 1),
+        ("kenji to set up branch protection", "open", 1),
+        ("kenji to set up branch protection", "open", 0)]
+    assert tracked[0].closed_by is not None and tracked[0].closed_by.source_id == "s/m3"
