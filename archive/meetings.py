@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection, Engine
 from archive import store
 from archive.errors import NotFound
 from archive.models import Meeting, MeetingPage, MeetingSummary, SeriesPage, SeriesSummary
-from ingest.meetbot import (MEETING_FILE, NO_MEETING, hcoop_log, is_minutes_text, log_from_html, minutes_from_html,
-                            parse_meetbot_log, parse_minutes_text, split_channel_log)
+from ingest.meetbot import MEETING_FILE, NO_MEETING, hcoop_log, log_from_html, parse_meetbot_log, split_channel_log
+from ingest.meetbot_minutes import is_minutes_text, minutes_from_html, parse_minutes_text
 from ingest.recap import parse_recap_meeting
 from ingest.scribe import COMPANIONS as SCRIBE_COMPANIONS
 from ingest.scribe import is_scribe_log, parse_scribe_log

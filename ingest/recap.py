@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta, timezone
 from dateutil import parser as date_parser
 
 from archive.models import LogLine, Meeting, MeetingItem
-from ingest.meetbot import read_log
+from ingest.meetbot import moment_of, read_log
 
 _PRESENT = re.compile(r"\*\*Present:\*\*\s*(.*?)(?:\n\s*\n\S|\Z)", re.S)
 _AGENDA = re.compile(r"\s*(\d+)\)\s+(\S.*)")
@@ -38,7 +38,7 @@ def parse_recap_meeting(log: str, recap: str, meeting_id: str) -> Meeting:
     people = tuple(sorted(((name, said.get(name.casefold(), 0)) for name in present if name),
                           key=lambda p: (-p[1], p[0].casefold())))
     timed = [line for line in lines if line.time]
-    start, end = (_at(day, timed[0]), _at(day, timed[-1])) if day and timed else (day, None)
+    start, end = (moment_of(day, timed[0]), moment_of(day, timed[-1])) if timed else (day, None)
     if start and end and end < start:
         end += timedelta(days=1)
     chair = next((line.nick for line in lines if line.nick and _AGENDA.match(line.text)), "")
@@ -90,8 +90,3 @@ def _without_date(title: str) -> str:
     """Return a recap title without its date: the meeting series' name."""
     return title.split(",")[0]
 
-
-def _at(day: datetime, line: LogLine) -> datetime:
-    """Return the moment a line was said on day."""
-    parts = [int(part) for part in line.time.split(":")] + [0]
-    return day.replace(hour=parts[0], minute=parts[1], second=parts[2])
