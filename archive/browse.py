@@ -215,11 +215,11 @@ def person_page(conn: Connection, key: str, *, page: int = 1) -> PersonPage:
     first_names = Counter(people.first_name(someone.name) for someone in everyone.values())
     nicks = people.nicks_of(person, store.meeting_nicks(conn), first_names)
     attended = store.meetings_of(conn, nicks)[:PAGE_SIZE] if nicks else []
-    actions = tuple((summary, text) for summary in attended
-                    for nick, texts in meetings.meeting_page(conn, summary.series, summary.meeting_id).meeting.actions_by_person
-                    if nick in nicks for text in texts)
+    # Their action items: those whose owners (nicks in meetings, names in messages) are clearly them.
+    owned = tuple(tracked for tracked in tracked_actions(conn)
+                  if people.nicks_of(person, tracked.item.owners, first_names))
     return PersonPage(key, person.name, person.senders, lists, tuple(found), page, pages, total,
-                      nicks=nicks, meetings=tuple(attended), actions=tuple(dict.fromkeys(actions)))
+                      nicks=nicks, meetings=tuple(attended), actions=owned)
 
 
 

@@ -295,7 +295,7 @@ class PersonPage:
     total: int
     nicks: tuple[str, ...] = ()  # their IRC nicks in meetings
     meetings: tuple[MeetingSummary, ...] = ()  # meetings they took part in, newest first
-    actions: tuple[tuple[MeetingSummary, str], ...] = ()  # action items filed under their nicks
+    actions: tuple[TrackedAction, ...] = ()  # action items they own, open and done, oldest first
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,14 @@ def test_a_person_page_lists_their_meetings_and_action_items(sample_client: Flas
     meetings = [a["href"] for a in page.select("section[aria-labelledby=meetings-h] a.subject")]
     assert meetings == ["/meetings/lanternfish_core/lanternfish_core.2024-03-26-16.00/",
                         "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/"]
-    actions = [li.contents[0].strip() for li in page.select("section[aria-labelledby=actions-h] li")]
-    assert "priya to draft the release checklist" in actions
+    open_items = [li.contents[0].strip() for li in page.select("section[aria-labelledby=actions-open-h] li")]
+    done_items = [li.contents[0].strip() for li in page.select("section[aria-labelledby=actions-done-h] li")]
+    assert open_items == ["priya to address Kenji's review on 4790 and merge it"]
+    assert done_items == ["priya to draft the release checklist"]  # raised 2024-02-13, done 2024-03-26
+    assert "carried over 1 time, done 2024-03-26" in page.select_one("section[aria-labelledby=actions-done-h]").get_text()
     data = sample_client.get("/api/people/dmitri-volkov/").get_json()
-    assert data["nicks"] == ["dmitri"] and len(data["meetings"]) == 1 and data["actions"] == []
+    assert data["nicks"] == ["dmitri"] and len(data["meetings"]) == 1
+    # MeetBot files "zoe and dmitri to bisect ..." under zoe alone: dmitri was not at that meeting.
+    assert data["actions"] == []
+    zoe = sample_client.get("/api/people/zoë-martin/").get_json()
+    assert [t["item"]["text"] for t in zoe["actions"]] == ["zoe and dmitri to bisect the arm64 compaction failure"]
