@@ -85,3 +85,17 @@ def meetings_feed_xml(*, title: str, feed_url: str, page_url: str, meetings: Seq
             entry.published(meeting.start)
         entry.content(xml_safe(obfuscate_text(minutes_text(meeting))), type="text")
     return bytes(feed.atom_str(pretty=True))
+
+
+def items_feed_xml(*, title: str, feed_url: str, page_url: str,
+                   entries: Sequence[tuple[str, str, datetime | None, str]]) -> bytes:
+    """Return an Atom feed of (link, title, date, text) entries: action items or decisions."""
+    feed = _new_feed(title, feed_url, page_url, [date for _l, _t, date, _x in entries if date is not None])
+    for link, entry_title, date, text in entries:
+        entry = feed.add_entry(order="append")
+        entry.id(link)
+        entry.title(xml_safe(entry_title) or "(untitled)")
+        entry.link(href=link, rel="alternate")
+        entry.updated(date or _EPOCH)
+        entry.content(xml_safe(obfuscate_text(text)), type="text")
+    return bytes(feed.atom_str(pretty=True))

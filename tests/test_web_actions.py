@@ -49,3 +49,20 @@ def test_decision_log_newest_first_and_by_words(sample_client: FlaskClient) -> N
         "we drop Python 3.8 support in 0.9",
         "We drop Python 3.8 support in 0.9; the 0.8.x branch keeps testing on 3.8 until 0.10 is released"]
     assert texts(page(sample_client, "/decisions/?year=2023")) == []
+
+
+def test_feeds_of_a_persons_action_items_and_of_the_decision_log(sample_client: FlaskClient) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    mine = ET.fromstring(sample_client.get("/actions/atom?owner=priya").data)
+    assert mine.findtext(f"{atom}title") == "Action items of priya"
+    assert [e.findtext(f"{atom}title") for e in mine.iter(f"{atom}entry")] == [
+        "[open] priya to address Kenji's review on 4790 and merge it", "[done] priya to draft the release checklist"]
+    link = next(mine.iter(f"{atom}entry")).find(f"{atom}link").get("href")
+    assert link.endswith("/meetings/lanternfish_core/lanternfish_core.2024-03-26-16.00/log#l-10")
+    log = ET.fromstring(sample_client.get("/decisions/atom").data)
+    titles = [e.findtext(f"{atom}title") for e in log.iter(f"{atom}entry")]
+    assert titles[0] == "v3 page layout lands in 0.10 behind a format flag" and len(titles) == 6
+    assert page(sample_client, "/actions/?owner=priya").select_one('link[type="application/atom+xml"]')["href"] == \
+        "/actions/atom?owner=priya"

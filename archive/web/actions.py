@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
-from archive import browse
+from archive import atom, browse
+from archive.models import ExtractedItem
 from archive.web import render
 from archive.web.db import get_engine
 
@@ -31,3 +32,36 @@ def decisions() -> Response:
     with get_engine().connect() as conn:
         data = browse.items_page(conn, "decision", **_filters())
     return render.page("actions/items.html", data)
+
+
+def _source_url(item: ExtractedItem) -> str:
+    """Return the absolute URL of the line an item was found on."""
+    if item.source_kind == "meeting":
+        series, meeting_id = item.source_id.split("/", 1)
+        return url_for("meetings.log", series=series, meeting_id=meeting_id, _external=True) + f"#l-{item.line}"
+    return url_for("messages.message", message_id=item.source_id, _external=True)
+
+
+@bp.get("/actions/atom")
+def actions_atom() -> Response:
+    """Serve the action items that match the filters (?owner= to follow one's own) as an Atom feed."""
+    with get_engine().connect() as conn:
+        data = browse.items_page(conn, "action", **_filters())
+    entries = [(_source_url(t.item), f"[{t.status}] {t.item.text}", t.item.date,
+                f"{t.item.text}\nOwners: {', '.join(t.item.owners) or 'nobody named'}\nStatus: {t.status}")
+               for t in reversed(data.actions)]
+    title = f"Action items of {data.owner}" if data.owner else "Action items"
+    xml = atom.items_feed_xml(title=title, feed_url=request.url, entries=entries,
+                              page_url=url_for("actions.actions", owner=data.owner or None, _external=True))
+    return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.get("/decisions/atom")
+def decisions_atom() -> Response:
+    """Serve the decision log (newest first) as an Atom feed."""
+    with get_engine().connect() as conn:
+        data = browse.items_page(conn, "decision", **_filters())
+    entries = [(_source_url(item), item.text, item.date, f"{item.text}\n(found by {item.rule})") for item in data.items]
+    xml = atom.items_feed_xml(title="Decisions", feed_url=request.url, entries=entries,
+                              page_url=url_for("actions.decisions", _external=True))
+    return Response(xml, mimetype="application/atom+xml")
