@@ -123,3 +123,32 @@ def _words(text: str) -> str:
         if word not in _FILLER:
             kept.append(re.sub(r"(?<=\w\w\w)(ed|ing|s)\Z", "", word))
     return " ".join(kept)
+
+
+# A vote in a message of a call for votes: "+1 (binding)", "-1, too early", "My own vote: +1 (binding)."
+# A 0 counts only alone on its line, so that numbered lists ("0) hi") are not read as votes.
+_VOTE = re.compile(r"\s*(?:my (?:own )?vote\s*(?:is)?\s*:?\s*)?(?:([+-]1)\b|([+-]?0)\s*(?:\([^)]*\))?\s*[.!]?\s*\Z)",
+                   re.IGNORECASE)
+
+
+def is_call_for_votes(subject: str) -> bool:
+    """Tell whether a thread's subject calls for votes ("[VOTE] ...")."""
+    return "[vote]" in subject.casefold() and "[result]" not in subject.casefold()
+
+
+def tally_votes(subject: str, root_id: str, votes_by_sender: list[tuple[str, str, datetime | None]]) -> ExtractedItem:
+    """Tally a call for votes from (sender, body, date) of its messages, each sender's last vote counting."""
+    cast: dict[str, str] = {}
+    last: datetime | None = None
+    for sender, body, date in votes_by_sender:
+        for line in body.split("\n"):
+            if line == "-- ":
+                break
+            vote = _VOTE.match(line) if not line.startswith(">") else None
+            if vote:
+                cast[sender.casefold()] = "0" if vote[2] else vote[1].lstrip("+")
+                last = date or last
+                break
+    counts = {choice: sum(1 for v in cast.values() if v == choice) for choice in ("1", "0", "-1")}
+    text = f"Vote on {subject}: {counts['1']} for (+1), {counts['-1']} against (-1), {counts['0']} abstaining (0)"
+    return ExtractedItem("decision", text, (), last, "message", root_id, 1, "vote tally")

@@ -26,6 +26,7 @@ from archive.models import (
     MessageFeed,
     MessagePage,
     MessageSummary,
+    MessageView,
     MonthPage,
     MonthThread,
     PersonPage,
@@ -244,6 +245,12 @@ def extracted_items(conn: Connection, kind: str | None = None) -> list[Extracted
     found = [item for meeting in meetings.all_meetings(conn) for item in actions.meeting_items(meeting)]
     for message_id, date, body in store.messages_with_markers(conn):
         found += actions.message_items(body, message_id=message_id, date=date)
+    for thread_id, subject, root_id in store.vote_threads(conn):
+        if actions.is_call_for_votes(subject):
+            votes = [(entry.message.sender.email or entry.message.sender.name, entry.message.body, entry.message.date)
+                     for entry in store.thread_entries(conn, thread_id, bodies=True)
+                     if isinstance(entry.message, MessageView) and actions.is_call_for_votes(entry.message.subject)]
+            found.append(actions.tally_votes(subject, root_id, votes))
     chosen = [item for item in found if kind is None or item.kind == kind]
     return sorted(chosen, key=lambda item: (item.date is None, item.date or _EARLIEST))
 

@@ -1159,3 +1159,10 @@ def messages_with_markers(conn: Connection) -> Iterator[tuple[str, datetime | No
         messages.c.date, messages.c.id)
     for message_id, date, body in conn.execute(query):
         yield message_id, _utc_aware(date), body
+
+
+def vote_threads(conn: Connection) -> list[tuple[str, str, str]]:
+    """Return (thread id, subject, root Message-ID) of the threads whose subject holds "[VOTE]"."""
+    query = sa.select(threads.c.thread_id, threads.c.subject, threads.c.root_id).where(
+        threads.c.subject.contains("[VOTE]", autoescape=True))
+    return [(thread_id, subject, root_id) for thread_id, subject, root_id in conn.execute(query)]

@@ -74,3 +74,20 @@ def test_tracking_carries_over_repeats_and_closes_on_done() -> None:
         ("kenji to set up branch protection", "open", 1),
         ("kenji to set up branch protection", "open", 0)]
     assert tracked[0].closed_by is not None and tracked[0].closed_by.source_id == "s/m3"
+
+
+def test_a_call_for_votes_is_tallied_one_vote_per_sender() -> None:
+    from archive.actions import is_call_for_votes, tally_votes
+
+    assert is_call_for_votes("[VOTE] adopt GOVERNANCE.md") and not is_call_for_votes("[RESULT] [VOTE] adopt it")
+    messages = [
+        ("alice@example.org", "Please reply with +1, 0 or -1.\n0) hi\n1. a numbered list\nMy own vote: +1 (binding).", WHEN),
+        ("kenji@example.org", "+1 (binding)\n\nThanks!", WHEN),
+        ("dmitri@example.org", "-1, too early\n> +1 (binding)", WHEN),
+        ("zoe@example.org", "0\n", WHEN),
+        ("kenji@example.org", "> -1\nStill +1 from me... actually\n+1", WHEN),
+        ("bob@example.org", "-- \n+1 in a signature does not count", WHEN),
+    ]
+    tally = tally_votes("[VOTE] adopt GOVERNANCE.md", "root@example.org", messages)
+    assert tally.text == "Vote on [VOTE] adopt GOVERNANCE.md: 2 for (+1), 1 against (-1), 1 abstaining (0)"
+    assert (tally.kind, tally.rule, tally.source_id, tally.line) == ("decision", "vote tally", "root@example.org", 1)

@@ -177,4 +177,4 @@ def test_actions_and_decisions_json_from_meetings_and_messages(runner: FlaskCliR
     assert [json.loads(line)["text"] for line in mine] == ["Alice to merge GOVERNANCE.md and announce it on lanternfish-announce"]
     decisions = [json.loads(line) for line in runner.invoke(cli, ["decisions", "--json"]).output.splitlines()]
     assert "we drop Python 3.8 support in 0.9" in [d["text"] for d in decisions]
-    assert {d["rule"] for d in decisions} == {"meeting #agreed", "marker Decision:"}
+    assert {d["rule"] for d in decisions} == {"meeting #agreed", "marker Decision:", "vote tally"}

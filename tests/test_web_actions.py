@@ -63,6 +63,6 @@ def test_feeds_of_a_persons_action_items_and_of_the_decision_log(sample_client: 
     assert link.endswith("/meetings/lanternfish_core/lanternfish_core.2024-03-26-16.00/log#l-10")
     log = ET.fromstring(sample_client.get("/decisions/atom").data)
     titles = [e.findtext(f"{atom}title") for e in log.iter(f"{atom}entry")]
-    assert titles[0] == "v3 page layout lands in 0.10 behind a format flag" and len(titles) == 6
+    assert titles[0] == "v3 page layout lands in 0.10 behind a format flag" and len(titles) == 7
     assert page(sample_client, "/actions/?owner=priya").select_one('link[type="application/atom+xml"]')["href"] == \
         "/actions/atom?owner=priya"
