@@ -18,7 +18,9 @@ _ACTION = re.compile(r"\s*(?:ACTION|AI)\s*:\s*(\S.*)")
 # "DONE: Priya drafted the checklist", "done - the checklist is in": an action reported done.
 _DONE = re.compile(r"\s*(?:DONE|Done|done)\s*[:\-]\s*(\S.*)")
 _TODO = re.compile(r"\s*TODO\(([^)\s]+)\)\s*:?\s*(\S.*)")
-_DECISION = re.compile(r"\s*(Decision|DECISION|RESOLVED|Resolved|RESOLUTION|Resolution)\s*:\s*(\S.*)")
+_DECISION = re.compile(r"\s*(Decision|DECISION|RESOLVED|Resolved|RESOLUTION|Resolution|AGREED|Agreed)\s*:\s*(\S.*)")
+# A MeetBot summary posted as mail ends each item with who said it and when: "(nirik, 17:12:38)".
+_SAID_BY = re.compile(r"\s*\((\S+), \d\d:\d\d(?::\d\d)?\)\s*\Z")
 # "Priya to draft ...", "Zoë and Dmitri will bisect ...": who the action names before its verb.
 _OWNERS = re.compile(r"([^\W\d][\w.'-]*)(?:\s*(?:,|and|&)\s*([^\W\d][\w.'-]*))*\s+(?:to|will|should|shall)\b")
 _NAME_WORD = re.compile(r"[^\W\d][\w.'-]*")
@@ -38,25 +40,34 @@ def message_items(body: str, *, message_id: str, date: datetime | None) -> list[
             found.append(ExtractedItem("action", todo[2].strip(), (todo[1],), date, "message", message_id, number,
                                        "marker TODO(name):"))
         elif action := _ACTION.match(line):
-            text = action[1].strip()
-            found.append(ExtractedItem("action", text, owners_named(text), date, "message", message_id, number,
-                                       "marker ACTION:"))
+            text, summary = _without_said_by(action[1])
+            found.append(ExtractedItem("action", text, owners_named(text, nicks=summary), date, "message", message_id,
+                                       number, "marker ACTION:"))
         elif done := _DONE.match(line):
             found.append(ExtractedItem("done", done[1].strip(), (), date, "message", message_id, number, "marker DONE:"))
         elif decision := _DECISION.match(line):
-            found.append(ExtractedItem("decision", decision[2].strip(), (), date, "message", message_id, number,
-                                       f"marker {decision[1]}:"))
+            found.append(ExtractedItem("decision", _without_said_by(decision[2])[0], (), date, "message", message_id,
+                                       number, f"marker {decision[1]}:"))
     return found
 
 
-def owners_named(text: str) -> tuple[str, ...]:
-    """Return the people an action names before its verb ("Priya and Kenji to ..."), else nobody."""
+def _without_said_by(text: str) -> tuple[str, bool]:
+    """Return an item's text without MeetBot's "(nick, time)" ending, and whether it had one."""
+    said = _SAID_BY.search(text)
+    return (text[: said.start()].strip(), True) if said else (text.strip(), False)
+
+
+def owners_named(text: str, *, nicks: bool = False) -> tuple[str, ...]:
+    """Return the people an action names before its verb ("Priya and Kenji to ..."), else nobody.
+
+    Names must be capitalised, unless the text comes from a meeting's summary, where they are nicks.
+    """
     match = _OWNERS.match(text)
     if match is None:
         return ()
     head = text[: match.end()].rsplit(None, 1)[0]
     names = [word for word in _NAME_WORD.findall(head) if word.lower() != "and"]
-    if any(not word[0].isupper() or word.lower() in _NOT_NAMES for word in names):
+    if any((not nicks and not word[0].isupper()) or word.lower() in _NOT_NAMES for word in names):
         return ()  # "we will", "someone should": nobody in particular
     return tuple(names)
 

@@ -91,3 +91,12 @@ def test_a_call_for_votes_is_tallied_one_vote_per_sender() -> None:
     tally = tally_votes("[VOTE] adopt GOVERNANCE.md", "root@example.org", messages)
     assert tally.text == "Vote on [VOTE] adopt GOVERNANCE.md: 2 for (+1), 1 against (-1), 1 abstaining (0)"
     assert (tally.kind, tally.rule, tally.source_id, tally.line) == ("decision", "vote tally", "root@example.org", 1)
+
+
+def test_a_mailed_meetbot_summary_gives_decisions_and_nick_owned_actions() -> None:
+    body = ("Meeting summary\n\nAGREED: The AtSpiTwo feature is accepted. (nirik, 17:21:55)\n"
+            "ACTION: ajax to look at the issue for FESCo (nirik, 17:52:03)\n")
+    found = message_items(body, message_id="m", date=WHEN)
+    assert [(i.kind, i.text, i.owners) for i in found] == [
+        ("decision", "The AtSpiTwo feature is accepted.", ()),
+        ("action", "ajax to look at the issue for FESCo", ("ajax",))]
