@@ -263,11 +263,11 @@ def tracked_actions(conn: Connection) -> list[TrackedAction]:
 def items_page(conn: Connection, kind: str, *, owner: str = "", series: str = "", year: str = "",
                words: str = "") -> ItemsPage:
     """Return the tracked action items (oldest first) or decisions (newest first) that match the filters."""
-    found = extracted_items(conn, kind)
+    everything = extracted_items(conn)
+    found = [item for item in everything if item.kind == kind]
     names = tuple(sorted({item.source_id.split("/")[0] for item in found if item.source_kind == "meeting"}))
     if kind == "action":
-        chosen = [t for t in actions.track_actions(extracted_items(conn))
-                  if _item_matches(t.item, owner, series, year, words)]
+        chosen = [t for t in actions.track_actions(everything) if _item_matches(t.item, owner, series, year, words)]
         counts = tuple((status, sum(1 for t in chosen if t.status == status)) for status in ("open", "done"))
         return ItemsPage(kind, (), tuple(chosen), owner, series, year, words, counts, names)
     decisions = [item for item in found if _item_matches(item, owner, series, year, words)][::-1]
