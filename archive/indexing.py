@@ -13,11 +13,10 @@ from sqlalchemy.engine import Engine
 
 from archive import meetings, store
 from search import indexer
-from search.documents import Document, meeting_documents, message_document, message_key
+from search.documents import Document, content_hash_of, meeting_documents, message_document, message_key
 
 # Messages read from the store per query while indexing.
 READ_BATCH = 1000
-_KEY_PREFIX = message_key("")
 # Imports touching fewer threads than this are indexed in one process.
 SMALL_UPDATE = 200
 
@@ -84,7 +83,7 @@ def _unindexed_hashes(engine: Engine, index_dir: Path) -> set[str]:
         if store.message_count(conn) == indexer.kind_count(index_dir, "message"):
             return set()
         stored = set(store.content_hashes(conn))
-    return stored - {key[len(_KEY_PREFIX):] for key in indexer.indexed_keys(index_dir)}
+    return stored - {content_hash_of(key) for key in indexer.indexed_keys(index_dir)}
 
 
 def rebuild_index(engine: Engine, index_dir: Path, *, procs: int = 2) -> int:

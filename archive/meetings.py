@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
@@ -66,12 +67,18 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     for file_name, log in segments:
         meeting = parse_meetbot_log(log, file_name)
         notes += [f"{path} ({meeting.meeting_id}): {problem}" for problem in meeting.problems]
-        with engine.begin() as conn:
-            outcome = store.add_meeting(conn, meeting, file_name=file_name, source=str(path), log=log,
-                                        content_hash=hashlib.sha256(log.encode("utf-8")).hexdigest())
-        if outcome != "duplicate":
-            written.append(meeting.meeting_id)
+        written += _stored(engine, meeting, path, file_name, log)
     return written, notes
+
+
+def _stored(engine: Engine, meeting: Meeting, path: Path, file_name: str, log: str,
+            recap: str | None = None) -> list[str]:
+    """Store a meeting with its log (and recap); return [its id] unless it was stored already as it is."""
+    content_hash = hashlib.sha256((log + (recap or "")).encode("utf-8")).hexdigest()
+    with engine.begin() as conn:
+        outcome = store.add_meeting(conn, meeting, file_name=file_name, source=str(path), log=log, recap=recap,
+                                    content_hash=content_hash)
+    return [] if outcome == "duplicate" else [meeting.meeting_id]
 
 
 def _import_minutes(engine: Engine, path: Path, base: str, minutes: str) -> tuple[list[str], list[str]]:
@@ -79,10 +86,7 @@ def _import_minutes(engine: Engine, path: Path, base: str, minutes: str) -> tupl
     if not is_minutes_text(minutes):
         return [], [f"{path}: not MeetBot minutes (no meeting summary), and no log beside it"]
     meeting = parse_minutes_text(minutes, base + ".txt")
-    with engine.begin() as conn:
-        outcome = store.add_meeting(conn, meeting, file_name=base + ".txt", source=str(path), log=minutes,
-                                    content_hash=hashlib.sha256(minutes.encode("utf-8")).hexdigest())
-    return ([] if outcome == "duplicate" else [meeting.meeting_id]), [f"{path}: {p}" for p in meeting.problems]
+    return _stored(engine, meeting, path, base + ".txt", minutes), [f"{path}: {p}" for p in meeting.problems]
 
 
 def _decoded(data: bytes) -> tuple[str, str]:
@@ -134,10 +138,7 @@ def import_scribe_file(engine: Engine, path: Path) -> tuple[list[str], list[str]
     meeting = parse_scribe_log(text, folder, series=series, title=f"{title} telecon" if group.is_file() else title,
                                published=minutes)
     notes = [f"{path}: {problem}" for problem in (note, *meeting.problems) if problem]
-    with engine.begin() as conn:
-        outcome = store.add_meeting(conn, meeting, file_name=path.name, source=str(path), log=text, recap=minutes,
-                                    content_hash=hashlib.sha256((text + (minutes or "")).encode("utf-8")).hexdigest())
-    return ([] if outcome == "duplicate" else [meeting.meeting_id]), notes
+    return _stored(engine, meeting, path, path.name, text, minutes), notes
 
 
 def import_recap_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
@@ -149,13 +150,11 @@ def import_recap_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]
         recap, recap_note = _decoded(path.with_suffix(".rst").read_bytes())
     except OSError as error:
         return [], [f"{path}: cannot read: {error.strerror or error}"]
-    first = parse_recap_meeting(text, recap, path.stem)
-    meeting = parse_recap_meeting(text, recap, f"{first.series}.{path.stem}")
+    parsed = parse_recap_meeting(text, recap, path.stem)
+    # Named within its series, as replay() will name it again from the stored id.
+    meeting = replace(parsed, meeting_id=f"{parsed.series}.{path.stem}")
     notes = [f"{path}: {problem}" for problem in (note, recap_note, *meeting.problems) if problem]
-    with engine.begin() as conn:
-        outcome = store.add_meeting(conn, meeting, file_name=path.name, source=str(path), log=text, recap=recap,
-                                    content_hash=hashlib.sha256((text + recap).encode("utf-8")).hexdigest())
-    return ([] if outcome == "duplicate" else [meeting.meeting_id]), notes
+    return _stored(engine, meeting, path, path.name, text, recap), notes
 
 
 def all_series(conn: Connection) -> list[SeriesSummary]:
@@ -174,11 +173,17 @@ def series_page(conn: Connection, series: str) -> SeriesPage:
     return SeriesPage(series, len(found), tuple((year, tuple(group)) for year, group in years.items()))
 
 
-def meeting_page(conn: Connection, series: str, meeting_id: str) -> MeetingPage:
-    """Return a meeting with its minutes, replayed from the stored log, or raise NotFound."""
+def _stored_meeting(conn: Connection, series: str, meeting_id: str) -> tuple[MeetingSummary, str, str, str | None]:
+    """Return a meeting's summary, file name, log and recap, or raise NotFound (also when in another series)."""
     found = store.meeting_log(conn, meeting_id)
     if found is None or found[0].series != series:
         raise NotFound(f"no meeting {meeting_id!r} in {series!r}")
+    return found
+
+
+def meeting_page(conn: Connection, series: str, meeting_id: str) -> MeetingPage:
+    """Return a meeting with its minutes, replayed from the stored log, or raise NotFound."""
+    found = _stored_meeting(conn, series, meeting_id)
     return MeetingPage(found[0], replay(*found))
 
 
@@ -189,10 +194,7 @@ def all_meetings(conn: Connection, series: str | None = None) -> list[Meeting]:
 
 def raw_log(conn: Connection, series: str, meeting_id: str) -> str:
     """Return a meeting's log as imported, or raise NotFound."""
-    found = store.meeting_log(conn, meeting_id)
-    if found is None or found[0].series != series:
-        raise NotFound(f"no meeting {meeting_id!r} in {series!r}")
-    return found[2]
+    return _stored_meeting(conn, series, meeting_id)[2]
 
 
 def series_feed(conn: Connection, series: str, *, limit: int = 20) -> list[Meeting]:

@@ -14,10 +14,9 @@ from archive.errors import NotFound
 from archive.models import MessageFeed
 from archive.render import obfuscate_text
 from search import query
-from search.documents import message_key
+from search.documents import content_hash_of, message_key
 from search.results import SearchResults
 
-_KEY_PREFIX = message_key("")
 # A search's feed and its mbox download cover at most this many threads (the newest matching).
 FEED_SIZE = 50
 MBOX_THREADS = query.MAX_PAGE_SIZE
@@ -49,7 +48,7 @@ def search_archive(
 
 def _bodies(engine: Engine, keys: Sequence[str], show_addresses: bool) -> Mapping[str, str]:
     """Return {index key: body} of the stored messages among keys."""
-    hashes = [key[len(_KEY_PREFIX):] for key in keys if key.startswith(_KEY_PREFIX)]
+    hashes = [h for h in map(content_hash_of, keys) if h is not None]
     with engine.connect() as conn:
         bodies = store.bodies_by_hash(conn, hashes)
     return {message_key(h): body if show_addresses else obfuscate_text(body) for h, body in bodies.items()}
@@ -58,7 +57,7 @@ def _bodies(engine: Engine, keys: Sequence[str], show_addresses: bool) -> Mappin
 def search_feed(engine: Engine, index_dir: Path, q: str, *, lists: Iterable[str] | None = None) -> MessageFeed:
     """Return the newest matching message of each of the newest matching threads, for an Atom feed."""
     results = query.search(index_dir, q, sort="-date", page_size=FEED_SIZE, lists=lists)
-    hashes = [hit.key[len(_KEY_PREFIX):] for hit in results.hits if hit.key.startswith(_KEY_PREFIX)]
+    hashes = [h for h in (content_hash_of(hit.key) for hit in results.hits) if h is not None]
     with engine.connect() as conn:
         found = store.message_views_by_hash(conn, hashes)
     shown = sorted({name for message in found for name in message.lists})

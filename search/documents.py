@@ -96,6 +96,12 @@ def message_key(content_hash: str) -> str:
     return f"message:{content_hash}"
 
 
+def content_hash_of(key: str) -> str | None:
+    """Return the content hash a message's index key holds (None for the keys of other kinds)."""
+    kind, _, content_hash = key.partition(":")
+    return content_hash if kind == "message" else None
+
+
 def message_document(message: Message, *, list_names: Sequence[str], thread_id: str | None) -> Document:
     """Return the index document for a stored message."""
     parts = split_body(message.body)

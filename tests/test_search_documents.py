@@ -79,3 +79,11 @@ def test_a_meeting_becomes_a_document_with_its_actions_and_decisions() -> None:
         "priya and kenji draft the release checklist", "kenji priya", "open")
     assert action["id"] == "lanternfish_core/lanternfish_core.2024-02-13-23.30#15"
     assert {d["thread_id"] for d in documents} == {"meeting:lanternfish_core.2024-02-13-23.30"}
+
+
+def test_a_message_key_gives_back_its_content_hash_and_other_keys_none() -> None:
+    from search.documents import content_hash_of
+
+    assert content_hash_of(message_key("abc123")) == "abc123"
+    assert content_hash_of("meeting:lanternfish_core.2024-02-13-16.00") is None
+    assert content_hash_of("action:m:12") is None
