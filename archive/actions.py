@@ -15,8 +15,8 @@ from difflib import SequenceMatcher
 from archive.models import ExtractedItem, Meeting, TrackedAction
 
 _ACTION = re.compile(r"\s*(?:ACTION|AI)\s*:\s*(\S.*)")
-# "DONE: Priya drafted the checklist", "done - the checklist is in": an action reported done.
-_DONE = re.compile(r"\s*(?:DONE|Done|done)\s*[:\-]\s*(\S.*)")
+# "DONE: Priya drafted the checklist", "dropped - nobody needs the checklist": an action closed.
+_CLOSED = re.compile(r"\s*(DONE|Done|done|DROPPED|Dropped|dropped)\s*[:\-]\s*(\S.*)")
 _TODO = re.compile(r"\s*TODO\(([^)\s]+)\)\s*:?\s*(\S.*)")
 _DECISION = re.compile(r"\s*(Decision|DECISION|RESOLVED|Resolved|RESOLUTION|Resolution|AGREED|Agreed)\s*:\s*(\S.*)")
 # A MeetBot summary posted as mail ends each item with who said it and when: "(nirik, 17:12:38)".
@@ -43,8 +43,10 @@ def message_items(body: str, *, message_id: str, date: datetime | None) -> list[
             text, summary = _without_said_by(action[1])
             found.append(ExtractedItem("action", text, owners_named(text, nicks=summary), date, "message", message_id,
                                        number, "marker ACTION:"))
-        elif done := _DONE.match(line):
-            found.append(ExtractedItem("done", done[1].strip(), (), date, "message", message_id, number, "marker DONE:"))
+        elif closed := _CLOSED.match(line):
+            kind = closed[1].lower()
+            found.append(ExtractedItem(kind, closed[2].strip(), (), date, "message", message_id, number,
+                                       f"marker {kind.upper()}:"))
         elif decision := _DECISION.match(line):
             found.append(ExtractedItem("decision", _without_said_by(decision[2])[0], (), date, "message", message_id,
                                        number, f"marker {decision[1]}:"))
@@ -81,9 +83,10 @@ def meeting_items(meeting: Meeting) -> list[ExtractedItem]:
         if item.type == "ACTION":
             found.append(ExtractedItem("action", item.text, owners.get(item.text, ()), meeting.start, "meeting",
                                        f"{meeting.series}/{meeting.meeting_id}", item.line, "meeting ACTION"))
-        elif item.type == "INFO" and (done := _DONE.match(item.text)):
-            found.append(ExtractedItem("done", done[1].strip(), (), meeting.start, "meeting",
-                                       f"{meeting.series}/{meeting.meeting_id}", item.line, "meeting #info done:"))
+        elif item.type == "INFO" and (closed := _CLOSED.match(item.text)):
+            kind = closed[1].lower()
+            found.append(ExtractedItem(kind, closed[2].strip(), (), meeting.start, "meeting",
+                                       f"{meeting.series}/{meeting.meeting_id}", item.line, f"meeting #info {kind}:"))
         elif item.type in _MEETING_DECISIONS:
             text = item.text if item.type != "REJECTED" else f"Rejected: {item.text}"
             found.append(ExtractedItem("decision", text, (), meeting.start, "meeting",
@@ -99,10 +102,10 @@ _FILLER = frozenset({"to", "the", "a", "an", "and", "will", "should", "shall", "
 
 
 def track_actions(items: list[ExtractedItem]) -> list[TrackedAction]:
-    """Follow action items in date order: a later mention repeats an open one, a "done" line closes it."""
+    """Follow action items in date order: a later mention repeats an open one, a "done" or "dropped" line closes it."""
     tracked: list[TrackedAction] = []
     for item in items:
-        if item.kind not in ("action", "done"):
+        if item.kind not in ("action", "done", "dropped"):
             continue
         threshold = SAME_ACTION if item.kind == "action" else DONE_MATCH
         best = _most_alike(item, [t for t in tracked if t.status == "open" and t.item.source_id != item.source_id],
@@ -112,8 +115,8 @@ def track_actions(items: list[ExtractedItem]) -> list[TrackedAction]:
                 tracked.append(TrackedAction(item, "open"))
             continue
         position = tracked.index(best)
-        if item.kind == "done":
-            tracked[position] = replace(best, status="done", closed_by=item)
+        if item.kind != "action":
+            tracked[position] = replace(best, status=item.kind, closed_by=item)
         else:
             tracked[position] = replace(best, repeats=best.repeats + (item,))
     return tracked

@@ -241,23 +241,14 @@ def thread_feed(conn: Connection, thread_id: str) -> MessageFeed:
 
 
 def extracted_items(conn: Connection, kind: str | None = None) -> list[ExtractedItem]:
-    """Return the action items, decisions or "done" lines (all with kind None) of every meeting and message, oldest first."""
-    found = [item for meeting in meetings.all_meetings(conn) for item in actions.meeting_items(meeting)]
-    for message_id, date, body in store.messages_with_markers(conn):
-        found += actions.message_items(body, message_id=message_id, date=date)
-    for thread_id, subject, root_id in store.vote_threads(conn):
-        if actions.is_call_for_votes(subject):
-            votes = [(entry.message.sender.email or entry.message.sender.name, entry.message.body, entry.message.date)
-                     for entry in store.thread_entries(conn, thread_id, bodies=True)
-                     if isinstance(entry.message, MessageView) and actions.is_call_for_votes(entry.message.subject)]
-            found.append(actions.tally_votes(subject, root_id, votes))
-    chosen = [item for item in found if kind is None or item.kind == kind]
-    return sorted(chosen, key=lambda item: (item.date is None, item.date or _EARLIEST))
+    """Return the stored action items, decisions or "done"/"dropped" lines (all with kind None), oldest first."""
+    everything = memo.remembered(conn, "items", lambda c: tuple(store.stored_items(c)))
+    return [item for item in everything if kind is None or item.kind == kind]
 
 
 def tracked_actions(conn: Connection) -> list[TrackedAction]:
-    """Return every action item, followed through later mentions to done or still open, oldest first."""
-    return actions.track_actions(extracted_items(conn))
+    """Return every action item, followed through later mentions to done, dropped or still open, oldest first."""
+    return list(memo.remembered(conn, "tracked", lambda c: tuple(actions.track_actions(extracted_items(c)))))
 
 
 def items_page(conn: Connection, kind: str, *, owner: str = "", series: str = "", year: str = "",

@@ -15,7 +15,7 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from archive import browse, derive, indexing, meetings, pipeline, searching, store
+from archive import browse, derive, indexing, items, meetings, pipeline, searching, store
 from archive.errors import MinutebookError
 from archive.models import ExtractedItem, Meeting
 from archive.web import create_app
@@ -53,7 +53,8 @@ def ingest(paths: tuple[Path, ...], list_name: str | None, fmt: str, workers: in
     click.echo(
         f"imported {summary.imported}, duplicates {summary.duplicates}, "
         f"quarantined {summary.quarantined}, threads touched {summary.threads_touched}, "
-        f"indexed {summary.indexed}, meetings {summary.meetings}, {summary.seconds:.1f} s, "
+        f"indexed {summary.indexed}, meetings {summary.meetings}, action items {summary.actions}, "
+        f"decisions {summary.decisions}, {summary.seconds:.1f} s, "
         f"{summary.rate:.0f} messages/s"
     )
 
@@ -80,6 +81,8 @@ def rebuild() -> None:
     count = derive.rebuild(get_engine())
     click.echo(f"rebuilt {count} threads")
     click.echo(f"replayed {meetings.rebuild(get_engine())} meetings")
+    found = items.rederive_all(get_engine())
+    click.echo(f"found {found['action']} action items and {found['decision']} decisions")
     click.echo(f"indexed {indexing.rebuild_index(get_engine(), get_index_dir())} messages")
 
 

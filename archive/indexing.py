@@ -11,9 +11,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from archive import meetings, store
+from archive import actions, meetings, store
 from search import indexer
-from search.documents import Document, content_hash_of, meeting_documents, message_document, message_key
+from search.documents import (
+    ITEM_KINDS,
+    Document,
+    content_hash_of,
+    item_document,
+    meeting_document,
+    message_document,
+    message_key,
+)
 
 # Messages read from the store per query while indexing.
 READ_BATCH = 1000
@@ -54,7 +62,17 @@ def meeting_documents_in_store(engine: Engine, meeting_ids: Iterable[str] | None
         found = meetings.all_meetings(conn)
     for meeting in found:
         if wanted is None or meeting.meeting_id in wanted:
-            yield from meeting_documents(meeting)
+            yield meeting_document(meeting)
+
+
+def item_documents_in_store(engine: Engine) -> list[Document]:
+    """Return the index documents of every action item (with the status tracking gives it) and decision."""
+    with engine.connect() as conn:
+        found = store.stored_items(conn)
+        thread_of = store.threads_of_messages(conn, [i.source_id for i in found if i.source_kind == "message"])
+    status = {id(tracked.item): tracked.status for tracked in actions.track_actions(found)}
+    return [item_document(item, status=status.get(id(item)), thread_id=thread_of.get(item.source_id))
+            for item in found if item.kind in ITEM_KINDS]
 
 
 def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *,
@@ -74,7 +92,8 @@ def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *,
     missing = _unindexed_hashes(engine, index_dir)
     if missing:
         written += indexer.index_documents(index_dir, stored_documents(engine, hashes=missing), procs=procs)
-    return written
+    # Items are few, and a new "done" line changes an old action's status, so all are written again.
+    return written + indexer.replace_kinds(index_dir, ITEM_KINDS, item_documents_in_store(engine))
 
 
 def _unindexed_hashes(engine: Engine, index_dir: Path) -> set[str]:
@@ -88,7 +107,8 @@ def _unindexed_hashes(engine: Engine, index_dir: Path) -> set[str]:
 
 def rebuild_index(engine: Engine, index_dir: Path, *, procs: int = 2) -> int:
     """Build a fresh index of every stored message and meeting and swap it in; return the count."""
-    return indexer.rebuild(index_dir, chain(stored_documents(engine), meeting_documents_in_store(engine)), procs=procs)
+    everything = chain(stored_documents(engine), meeting_documents_in_store(engine), item_documents_in_store(engine))
+    return indexer.rebuild(index_dir, everything, procs=procs)
 
 
 def check_index(engine: Engine, index_dir: Path) -> indexer.IndexComparison:
@@ -96,4 +116,5 @@ def check_index(engine: Engine, index_dir: Path) -> indexer.IndexComparison:
     with engine.connect() as conn:
         keys = [message_key(content_hash) for content_hash in store.content_hashes(conn)]
     keys += [str(document["key"]) for document in meeting_documents_in_store(engine)]
+    keys += [str(document["key"]) for document in item_documents_in_store(engine)]
     return indexer.compare(index_dir, keys)

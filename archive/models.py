@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+
+# A day without a time; named so because classes below have fields called "date".
+CalendarDate = date
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class ImportSummary:
     threads_touched: int = 0
     indexed: int = 0  # search index documents written
     meetings: int = 0  # meetings added or updated
+    actions: int = 0  # action items found in what was imported
+    decisions: int = 0  # decisions found in what was imported
     seconds: float = 0.0
     errors: tuple[str, ...] = ()
 
@@ -397,7 +402,7 @@ class MeetingPage:
 class ExtractedItem:
     """An action item or a decision, with where it was found and by which rule."""
 
-    kind: str  # "action", "decision", or "done" (a line saying an action was done)
+    kind: str  # "action", "decision", "done" or "dropped" (a line saying an action was done or dropped)
     text: str
     owners: tuple[str, ...]  # names or nicks the action names; () for decisions and unowned actions
     date: datetime | None
@@ -405,6 +410,7 @@ class ExtractedItem:
     source_id: str  # "SERIES/MEETING" or a Message-ID
     line: int  # the line of the log or of the message body (from 1; 0 when unknown)
     rule: str  # which rule found it, e.g. "marker ACTION:" or "meeting #agreed"
+    due: CalendarDate | None = None  # when the action is due, if its source says
 
 
 @dataclass(frozen=True)
@@ -427,6 +433,12 @@ class TrackedAction:
     """An action item followed through later meetings and messages: repeated, done or still open."""
 
     item: ExtractedItem  # where it was first raised
-    status: str  # "open" or "done"
+    status: str  # "open", "done" or "dropped"
     repeats: tuple[ExtractedItem, ...] = ()  # later mentions: carried over to a meeting, restated in a message
-    closed_by: ExtractedItem | None = None  # the line that said it was done
+    closed_by: ExtractedItem | None = None  # the line that said it was done or dropped
+
+    @property
+    def due(self) -> CalendarDate | None:
+        """Return the latest due date stated for the action, when first raised or since."""
+        stated = [item.due for item in (self.item, *self.repeats) if item.due is not None]
+        return stated[-1] if stated else None

@@ -16,7 +16,7 @@ from types import FrameType
 
 from sqlalchemy.engine import Engine
 
-from archive import derive, indexing, meetings, store
+from archive import derive, indexing, items, meetings, store
 from archive.errors import IngestError, MessageRejected
 from archive.models import ImportSummary, RawItem, SourceError
 from archive.store import PreparedMessage
@@ -78,6 +78,7 @@ def import_paths(
                 chunks = _chunked(iter_source(source, path_format))
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)
+    found = items.derive_items(engine, touched, meetings_written)
     indexed = indexing.update_index(engine, index_dir, touched, meeting_ids=meetings_written,
                                     procs=index_procs) if index_dir else 0
     return ImportSummary(
@@ -87,6 +88,8 @@ def import_paths(
         threads_touched=len(touched),
         indexed=indexed,
         meetings=len(meetings_written),
+        actions=found["action"],
+        decisions=found["decision"],
         seconds=time.perf_counter() - started,
         errors=tuple(errors),
     )

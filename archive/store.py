@@ -16,6 +16,7 @@ from archive.errors import StoreError
 from archive.models import (
     Address,
     Attachment,
+    ExtractedItem,
     ListSummary,
     Meeting,
     MeetingSummary,
@@ -173,6 +174,23 @@ meeting_people = sa.Table(
     sa.Column("meeting_id", sa.Text, sa.ForeignKey("meetings.meeting_id"), primary_key=True),
     sa.Column("nick", sa.Text, primary_key=True, index=True),
     sa.Column("lines", sa.Integer, nullable=False),
+)
+
+# Action items, decisions and "done"/"dropped" lines found in messages and meetings: derived at
+# import (archive/items.py) and re-derived by `minutebook rebuild`, never edited by hand.
+extracted_items = sa.Table(
+    "items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("owners_json", sa.Text, nullable=False),
+    sa.Column("date", sa.DateTime, index=True),  # naive UTC
+    sa.Column("due", sa.Date),
+    sa.Column("source_kind", sa.Text, nullable=False),
+    sa.Column("source_id", sa.Text, nullable=False, index=True),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("rule", sa.Text, nullable=False),
 )
 
 MESSAGE_SUMMARY_COLUMNS = (
@@ -1000,7 +1018,7 @@ def messages_to_index(
     rows = conn.execute(query).all()
     pks = [row[0] for row in rows]
     in_lists = _lists_of(conn, pks)
-    threads_of = _search_threads_of(conn, [row[1] for row in rows])
+    threads_of = threads_of_messages(conn, [row[1] for row in rows])
     return [(row[0], _indexed_message(row), in_lists.get(row[0], ()), threads_of.get(row[1])) for row in rows]
 
 
@@ -1017,7 +1035,7 @@ def _indexed_message(row: Sequence[Any]) -> Message:
     )
 
 
-def _search_threads_of(conn: Connection, message_ids: Sequence[str]) -> dict[str, str]:
+def threads_of_messages(conn: Connection, message_ids: Sequence[str]) -> dict[str, str]:
     """Return the thread each of the given Message-IDs is placed in."""
     found: dict[str, str] = {}
     for chunk in _chunks(sorted(set(message_ids)), 500):
@@ -1148,21 +1166,71 @@ def _meeting_summary(row: Sequence[Any]) -> MeetingSummary:
     return MeetingSummary(meeting_id, series, title, _utc_aware(start), _utc_aware(end), people, items, actions)
 
 
-# Explicit markers that make a message worth reading for action items and decisions.
-ITEM_MARKERS = ("ACTION:", "AI:", "TODO(", "Decision:", "RESOLVED:", "RESOLUTION:")
+# What makes a message worth reading for items: an explicit marker in its body, or a subject or
+# body that looks like minutes (SQLite's LIKE ignores ASCII case).
+ITEM_MARKERS = ("ACTION:", "AI:", "TODO(", "Decision:", "RESOLVED:", "RESOLUTION:", "AGREED:", "DONE:", "DROPPED:")
+MINUTES_HINTS = ("minutes", "meeting notes", "notes from", "summary", "recap", "attendees", "present:",
+                 "action items")
 
 
-def messages_with_markers(conn: Connection) -> Iterator[tuple[str, datetime | None, str]]:
-    """Yield (Message-ID, date, body) of every message whose body holds an item marker, oldest first."""
-    wanted = sa.or_(*(messages.c.body.contains(marker, autoescape=True) for marker in ITEM_MARKERS))
-    query = sa.select(messages.c.message_id, messages.c.date, messages.c.body).where(wanted).order_by(
-        messages.c.date, messages.c.id)
-    for message_id, date, body in conn.execute(query):
-        yield message_id, _utc_aware(date), body
+def item_candidates(conn: Connection, thread_ids: Sequence[str]
+                    ) -> Iterator[tuple[str, str, datetime | None, str]]:
+    """Yield (Message-ID, subject, date, body) of the messages in these threads that may hold items."""
+    members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
+    wanted = sa.or_(*(messages.c.body.contains(marker, autoescape=True) for marker in ITEM_MARKERS),
+                    *(messages.c.subject.contains(hint, autoescape=True) for hint in MINUTES_HINTS),
+                    *(messages.c.body.contains(hint, autoescape=True) for hint in MINUTES_HINTS[-3:]))
+    query = sa.select(messages.c.message_id, messages.c.subject, messages.c.date, messages.c.body).where(
+        messages.c.message_id.in_(members), wanted).order_by(messages.c.date, messages.c.id)
+    for message_id, subject, date, body in conn.execute(query):
+        yield message_id, subject, _utc_aware(date), body
 
 
-def vote_threads(conn: Connection) -> list[tuple[str, str, str]]:
-    """Return (thread id, subject, root Message-ID) of the threads whose subject holds "[VOTE]"."""
+def vote_threads(conn: Connection, thread_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Return (thread id, subject, root Message-ID) of those threads whose subject holds "[VOTE]"."""
     query = sa.select(threads.c.thread_id, threads.c.subject, threads.c.root_id).where(
-        threads.c.subject.contains("[VOTE]", autoescape=True))
+        threads.c.subject.contains("[VOTE]", autoescape=True), threads.c.thread_id.in_(list(thread_ids)))
     return [(thread_id, subject, root_id) for thread_id, subject, root_id in conn.execute(query)]
+
+
+def thread_ids_all(conn: Connection) -> list[str]:
+    """Return the id of every thread."""
+    return list(conn.execute(sa.select(threads.c.thread_id)).scalars())
+
+
+def meeting_ids_all(conn: Connection) -> list[str]:
+    """Return the id of every meeting."""
+    return list(conn.execute(sa.select(meetings.c.meeting_id)).scalars())
+
+
+def replace_items(conn: Connection, *, thread_ids: Sequence[str] = (), meeting_sources: Sequence[str] = (),
+                  found: Sequence[ExtractedItem] = ()) -> None:
+    """Forget the items of these threads' messages and these meetings ("SERIES/ID"), then store found."""
+    if thread_ids:
+        members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
+        conn.execute(extracted_items.delete().where(extracted_items.c.source_kind == "message", extracted_items.c.source_id.in_(members)))
+    for chunk in _chunks(list(meeting_sources), 500):
+        conn.execute(extracted_items.delete().where(extracted_items.c.source_kind == "meeting", extracted_items.c.source_id.in_(chunk)))
+    rows = [{"kind": item.kind, "text": item.text, "owners_json": json.dumps(item.owners, ensure_ascii=False),
+             "date": _utc_naive(item.date), "due": item.due, "source_kind": item.source_kind,
+             "source_id": item.source_id, "line": item.line, "rule": item.rule} for item in found]
+    if rows:
+        conn.execute(extracted_items.insert(), rows)
+
+
+def clear_items(conn: Connection) -> None:
+    """Forget every derived item (before deriving them all again)."""
+    conn.execute(extracted_items.delete())
+
+
+def stored_items(conn: Connection) -> list[ExtractedItem]:
+    """Return every stored item, oldest first (undated last), in the order they were found."""
+    query = sa.select(extracted_items).order_by(extracted_items.c.date.is_(None), extracted_items.c.date, extracted_items.c.id)
+    return [ExtractedItem(row.kind, row.text, tuple(json.loads(row.owners_json)), _utc_aware(row.date),
+                          row.source_kind, row.source_id, row.line, row.rule, row.due)
+            for row in conn.execute(query)]
+
+
+def item_counts(conn: Connection) -> dict[str, int]:
+    """Return how many items of each kind are stored."""
+    return dict(conn.execute(sa.select(extracted_items.c.kind, sa.func.count()).group_by(extracted_items.c.kind)).all())

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from archive.models import Address, Meeting, Message
+from archive.models import Address, ExtractedItem, Meeting, Message
 from search.schema import WORD
 
 Document = dict[str, str | int]
@@ -128,44 +128,58 @@ def message_document(message: Message, *, list_names: Sequence[str], thread_id: 
     return document
 
 
-# Minutes items that record a decision.
-DECISION_TYPES = ("AGREED", "ACCEPTED")
-
-
 def meeting_key(meeting_id: str) -> str:
     """Return the index key of a meeting."""
     return f"meeting:{meeting_id}"
 
 
-def meeting_documents(meeting: Meeting) -> list[Document]:
-    """Return a meeting's index documents: the meeting, and each action item and decision.
-
-    They share the meeting as their "thread", so results show a meeting once. Ids read
-    "SERIES/MEETING" for the meeting and "SERIES/MEETING#LINE" for an item.
-    """
-    common: Document = {"thread_id": meeting_key(meeting.meeting_id), "series": meeting.series,
-                        "date": date_seconds(meeting.start), "sender": meeting.owner}
-    if meeting.start is not None:
-        common["year"] = str(meeting.start.year)
-    page = f"{meeting.series}/{meeting.meeting_id}"
+def meeting_document(meeting: Meeting) -> Document:
+    """Return a meeting's index document, with id "SERIES/MEETING" (its items are documents of their own)."""
     title = meeting.title or meeting.meeting_id
-    documents = [{
-        **common, "key": meeting_key(meeting.meeting_id), "id": page, "kind": "meeting", "title": title,
-        "body": "\n".join(line.text for line in meeting.log)[:MAX_TEXT],
+    document: Document = {
+        "key": meeting_key(meeting.meeting_id), "id": f"{meeting.series}/{meeting.meeting_id}", "kind": "meeting",
+        "thread_id": meeting_key(meeting.meeting_id), "series": meeting.series, "date": date_seconds(meeting.start),
+        "sender": meeting.owner, "title": title, "body": "\n".join(line.text for line in meeting.log)[:MAX_TEXT],
         "nick": " ".join(nick for nick, _lines in meeting.people), "spell": spelling_words(title),
-    }]
-    owners = {text: [nick for nick, texts in meeting.actions_by_person if text in texts]
-              for text in meeting.unassigned + tuple(t for _n, texts in meeting.actions_by_person for t in texts)}
-    for item in meeting.items:
-        if item.type == "ACTION":
-            extra: Document = {"kind": "action", "status": "open", "nick": " ".join(owners.get(item.text, []))}
-        elif item.type in DECISION_TYPES:
-            extra = {"kind": "decision", "nick": item.nick}
-        else:
-            continue
-        documents.append({
-            **common, **extra, "key": f"{extra['kind']}:{meeting.meeting_id}:{item.line}",
-            "id": f"{page}#{item.line}", "title": item.text, "body": f"{item.topic}\n{item.text}",
-            "spell": spelling_words(item.text),
-        })
-    return documents
+    }
+    if meeting.start is not None:
+        document["year"] = str(meeting.start.year)
+    return document
+
+
+# The kinds of index documents made from action items and decisions (replaced together after each import).
+ITEM_KINDS = ("action", "decision")
+
+
+def item_key(item: ExtractedItem) -> str:
+    """Return the index key of an action item or decision: its kind and exact source."""
+    return f"{item.kind}:{item.source_kind}:{item.source_id}:{item.line}"
+
+
+def item_source_of(key: str) -> str:
+    """Return whether an item document's key says it came from a "message" or a "meeting"."""
+    return key.split(":", 2)[1]
+
+
+def item_document(item: ExtractedItem, *, status: str | None, thread_id: str | None) -> Document:
+    """Return the index document of an action item (with its tracked status) or a decision.
+
+    A meeting's items share the meeting as their "thread", a message's items its thread, so results
+    show each discussion once. Ids are "SERIES/MEETING#LINE" or the Message-ID.
+    """
+    from_meeting = item.source_kind == "meeting"
+    document: Document = {
+        "key": item_key(item), "kind": item.kind, "title": item.text, "body": item.text,
+        "id": f"{item.source_id}#{item.line}" if from_meeting else item.source_id,
+        "nick": " ".join(item.owners), "date": date_seconds(item.date), "spell": spelling_words(item.text),
+    }
+    if from_meeting:
+        document["series"] = item.source_id.split("/")[0]
+        document["thread_id"] = meeting_key(item.source_id.split("/", 1)[1])
+    elif thread_id:
+        document["thread_id"] = thread_id
+    if status:
+        document["status"] = status
+    if item.date is not None:
+        document["year"] = str(item.date.astimezone(timezone.utc).year)
+    return document

@@ -224,6 +224,29 @@ def delete_documents(index_dir: Path, keys: Iterable[str], *, timeout: float = W
     return deleted
 
 
+def replace_kinds(index_dir: Path, kinds: Iterable[str], documents: Iterable[Document], *,
+                  timeout: float = WRITE_TIMEOUT) -> int:
+    """Replace every document of some kinds with documents, in one commit; return how many were written."""
+    with write_lock(index_dir, timeout=timeout):
+        ix = open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
+        writer = ix.writer(compound=False)
+        count = 0
+        try:
+            for kind in kinds:
+                writer.delete_by_term("kind", kind)
+            for document in documents:
+                writer.add_document(**document)
+                count += 1
+        except WHOOSH_ERRORS as error:
+            writer.cancel()
+            raise SearchError(f"cannot write to the search index: {error}") from error
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    return count
+
+
 def rebuild(
     index_dir: Path,
     documents: Iterable[Document],

@@ -64,7 +64,7 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     "is": ("status",),
 }
 KINDS = ("message", "meeting", "action", "decision", "review")
-STATUSES = ("open", "done")
+STATUSES = ("open", "done", "dropped")
 
 # --- Analysis ------------------------------------------------------------------------------
 

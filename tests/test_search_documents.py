@@ -61,24 +61,34 @@ def test_a_message_without_thread_or_date_leaves_those_fields_out() -> None:
     assert document["date"] == date_seconds(None) == 0
 
 
-def test_a_meeting_becomes_a_document_with_its_actions_and_decisions() -> None:
+def test_a_meeting_and_its_items_become_documents_grouped_under_the_meeting() -> None:
+    from archive.actions import meeting_items
     from ingest.meetbot import parse_meetbot_log
-    from search.documents import meeting_documents
+    from search.documents import item_document, meeting_document
 
     log = Path(__file__).parent / "data" / "meetings" / "lanternfish_core.2024-02-13-23.30.log.txt"
-    documents = meeting_documents(parse_meetbot_log(log.read_text(), log.name))
-    by_kind: dict[str, list[dict]] = {}
-    for document in documents:
-        by_kind.setdefault(str(document["kind"]), []).append(document)
-    assert [len(by_kind[k]) for k in ("meeting", "action", "decision")] == [1, 3, 1]
-    meeting = by_kind["meeting"][0]
-    assert meeting["id"] == "lanternfish_core/lanternfish_core.2024-02-13-23.30"
-    assert "priya" in str(meeting["nick"]).split() and "Twelve weeks" in str(meeting["body"])
-    action = by_kind["action"][0]
-    assert (action["title"], action["nick"], action["status"]) == (
-        "priya and kenji draft the release checklist", "kenji priya", "open")
+    meeting = parse_meetbot_log(log.read_text(), log.name)
+    document = meeting_document(meeting)
+    assert document["id"] == "lanternfish_core/lanternfish_core.2024-02-13-23.30"
+    assert "priya" in str(document["nick"]).split() and "Twelve weeks" in str(document["body"])
+    first_action = next(item for item in meeting_items(meeting) if item.kind == "action")
+    action = item_document(first_action, status="open", thread_id=None)
+    assert (action["title"], action["nick"], action["status"], action["kind"]) == (
+        "priya and kenji draft the release checklist", "kenji priya", "open", "action")
     assert action["id"] == "lanternfish_core/lanternfish_core.2024-02-13-23.30#15"
-    assert {d["thread_id"] for d in documents} == {"meeting:lanternfish_core.2024-02-13-23.30"}
+    assert action["thread_id"] == document["thread_id"] == "meeting:lanternfish_core.2024-02-13-23.30"
+    assert action["series"] == "lanternfish_core"
+
+
+def test_an_item_from_a_message_belongs_to_the_message_and_its_thread() -> None:
+    from archive.models import ExtractedItem
+    from search.documents import item_document, item_source_of
+
+    item = ExtractedItem("decision", "Ship 2.0 in May", (), None, "message", "<m1@example.org>", 7, "marker Decision:")
+    document = item_document(item, status=None, thread_id="t123")
+    assert (document["id"], document["thread_id"], document["kind"]) == ("<m1@example.org>", "t123", "decision")
+    assert "status" not in document and "year" not in document
+    assert item_source_of(str(document["key"])) == "message"
 
 
 def test_a_message_key_gives_back_its_content_hash_and_other_keys_none() -> None:

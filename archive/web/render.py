@@ -20,6 +20,7 @@ from archive.charts import month_chart
 from archive.models import Address, ListOverview, MessageSummary, ThreadSummary
 from archive.people import person_key
 from archive.web.db import get_engine
+from search.documents import ITEM_KINDS, item_source_of
 from search.results import SearchHit
 
 SECURITY_HEADERS = {
@@ -64,7 +65,7 @@ def message_url(message: MessageSummary, *, external: bool = False) -> str:
 
 def hit_url(hit: SearchHit) -> str:
     """Return the page a search hit points to: a message's permalink, a meeting, or a line of its log."""
-    if hit.kind == "message":
+    if hit.kind == "message" or (hit.kind in ITEM_KINDS and item_source_of(hit.key) == "message"):
         return url_for("messages.message", message_id=hit.id)
     series, _, rest = hit.id.partition("/")
     meeting_id, _, line = rest.partition("#")

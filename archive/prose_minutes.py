@@ -1,0 +1,380 @@
+"""Minutes that people write as prose and post to a list: recognise them, then find who attended,
+the topics, the action items (with owners and due dates) and the decisions (pure).
+
+Only a message that reads as minutes is read this way; ordinary discussion never is, because
+"Jane will send a patch" in a review is a remark, not an assignment. Every rule is a readable
+pattern, named in the items it finds, so a reader can see why something was taken.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil import parser as date_parser
+
+from archive.models import ExtractedItem
+
+_SUBJECT = re.compile(
+    r"\b(minutes|meeting notes|notes (?:from|of)|(?:meeting|call|summit|session|sync|standup)\s+(?:summary|recap|notes|"
+    r"report|readout)|recap|readout)\b", re.IGNORECASE)
+_REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
+_ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(attendees|attendance|attending|present|participants|in attendance|"
+                        r"people present)\s*:\s*(.*)", re.IGNORECASE)
+_ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(absent|regrets|apologies|not present)\s*:\s*(.*)", re.IGNORECASE)
+_AGENDA = re.compile(r"\s*(?:#+\s*)?agenda\s*:?\s*(.*)", re.IGNORECASE)
+_ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(?:new\s+)?(action items?|actions|ais|action points|next steps|to-?dos?|"
+                              r"follow[- ]ups?)\s*:?\s*(.*)", re.IGNORECASE)
+_DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(decisions?(?: made)?|resolutions?|agreed|agreements|outcomes?)\s*:?\s*(.*)",
+                                re.IGNORECASE)
+_TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|topic\s*:)\s*)(\S.{0,80})\s*\Z", re.IGNORECASE)
+_UNDERLINE = re.compile(r"\s*(?:-{3,}|={3,})\s*\Z")
+_BULLET = re.compile(r"\s*(?:[-*•+]|\d+[.)]|[a-z][.)])\s+(\S.*)")
+
+# A person as minutes name them: one to three capitalised words ("Jane", "Jane Okafor", "Ana de Souza").
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:de|da|van|von|der|del|la|le|[A-Z][\w'’.-]*)){0,2}"
+_NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/)\s*{_NAME})*"
+# Words that begin sentences the way names do, but are nobody.
+_NOBODY = frozenset("""the a an we i you he she they it this that there someone somebody everyone everybody all
+nobody anyone board committee team group meeting council tc project foundation community also then next after
+later last if when unless once as so but and or for with no not some most many each both either people""".split())
+
+_TASK_VERBS = (r"(?:agreed|volunteered|offered|promised|undertook|committed|is going|are going|will try|"
+               r"(?:was|were|has been|have been) asked|(?:took|takes|has|have) (?:an|the) (?:action|AI)(?: item)?)")
+_ACTION_SENTENCES = (
+    ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})\s+{_TASK_VERBS}\s+to\s+(?P<task>.+)")),
+    ("prose: NAME said they'd", re.compile(
+        rf"(?P<owners>{_NAMES})\s+(?:said|says|mentioned|confirmed)\s+(?:that\s+)?(?:he|she|they|(?:he|she|they)\s+would|"
+        rf"(?:he|she|they)\s+will)(?:'d|’d|'ll|’ll)?\s+(?P<task>.+)")),
+    ("prose: NAME will", re.compile(rf"(?P<owners>{_NAMES})\s+(?:will|shall|is to|are to)\s+(?P<task>.+)")),
+)
+# In a list of action items the owner is written in more ways: "Tomasz: update the wiki",
+# "[Ana] send the survey", "review the budget (Kenji, due 2024-05-01)", "Fatima to ping infra".
+_ACTION_ENTRIES = (
+    ("action list: NAME: task", re.compile(rf"(?P<owners>{_NAMES})\s*[:–—-]\s+(?P<task>.+)")),
+    ("action list: [NAME] task", re.compile(rf"\[(?P<owners>{_NAMES})\]\s*[:–—-]?\s*(?P<task>.+)")),
+    ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?P<owners>{_NAMES})(?:\s*[,;]\s*(?P<due>[^)]*))?\)\s*\.?\Z")),
+    ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+[–—-]{{1,2}}\s+(?P<owners>{_NAMES})\s*\.?\Z")),
+    ("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),
+) + _ACTION_SENTENCES
+
+_GROUP = r"(?:the\s+)?(?:board|committee|tc|council|group|meeting|team|steering committee|we|attendees|participants|everyone|all|members|maintainers)"
+_DECISION_SENTENCES = (
+    ("prose: the group voted to", re.compile(
+        rf"\b{_GROUP}\s+(?:(?:have|has)\s+)?(?:unanimously\s+|formally\s+|also\s+)?(?:voted|agreed|decided|resolved)\s+"
+        rf"(?:(?:unanimously|by [\w -]+)\s+)?(?:to|that|on)\s+(?P<what>.+)", re.IGNORECASE)),
+    ("prose: it was agreed", re.compile(
+        r"\bit\s+(?:was|has been|is)\s+(?:(?:unanimously|also|then)\s+)?(?:agreed|decided|resolved)\s+(?:to|that|on)\s+(?P<what>.+)",
+        re.IGNORECASE)),
+    ("prose: consensus", re.compile(
+        r"\b(?:the\s+)?consensus\s+(?:was|is|was reached|emerged)\s+(?:to|that|on)\s+(?P<what>.+)", re.IGNORECASE)),
+    ("prose: the group approved", re.compile(
+        rf"\b{_GROUP}\s+(?:unanimously\s+)?(?P<what>(?:approved|accepted|adopted|rejected|endorsed|ratified)\s+.+)",
+        re.IGNORECASE)),
+    ("prose: motion carried", re.compile(
+        r"\b(?:the\s+)?motion\s+to\s+(?P<what>.+?)\s+(?:was\s+)?(?:carried|passed|approved|adopted)\b", re.IGNORECASE)),
+)
+# Sentences that talk about deciding without a decision: future votes, open questions, failures.
+_NOT_DECIDED = re.compile(r"\b(will vote|to vote on|no decision|not (?:yet )?(?:decided|agreed)|did not agree|"
+                          r"didn't agree|could not agree|couldn't agree|undecided|postponed|deferred|tabled)\b|\?\s*\Z",
+                          re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\s*(?:if|unless|when|once|should|whether|maybe|perhaps)\b", re.IGNORECASE)
+
+# "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
+_DUE = re.compile(r"[,;]?\s*\(?\b(?:due(?:\s+(?:by|on))?|by|before|no later than)\s+(?P<when>(?:the\s+)?(?:"
+                  r"end of (?:the\s+)?(?:week|month|year)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
+                  r"(?:next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
+                  r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
+                  r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
+                  r"\)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ProseMinutes:
+    """What a prose minutes message holds."""
+
+    attendees: tuple[str, ...]
+    topics: tuple[str, ...]
+    items: tuple[ExtractedItem, ...]
+
+
+def looks_like_minutes(subject: str, body: str) -> bool:
+    """Tell whether a message is minutes: a minutes-like subject with some structure, or strong structure alone."""
+    if _REPLY.match(subject):
+        return False  # a reply quotes minutes; its own words are discussion
+    lines = [line for line in _own_lines(body) if line]
+    signals = {
+        "attendees": any(_ATTENDEES.match(line) for line in lines),
+        "agenda": any(_AGENDA.fullmatch(line) and len(line) < 40 for line in lines),
+        "topics": sum(1 for line in lines if _TOPIC.match(line) and not _BULLET.match(line.lstrip("#"))) >= 2,
+        "sections": any(_is_heading(line, _ACTIONS_HEADING) or _is_heading(line, _DECISIONS_HEADING) for line in lines),
+    }
+    count = sum(signals.values())
+    return count >= 1 if _SUBJECT.search(subject) else signals["attendees"] and count >= 2
+
+
+def _is_heading(line: str, pattern: re.Pattern[str]) -> bool:
+    """Tell whether a line is a section heading ("Action items:"), not a sentence starting with the word."""
+    match = pattern.fullmatch(line)
+    if match is None:
+        return False
+    return not match.group(2) or line.strip().split(":")[0].strip("#* ").casefold() == match.group(1).casefold()
+
+
+def _own_lines(body: str) -> list[str]:
+    """Return the body's lines up to the signature, with quoted lines blanked (keeping line numbers)."""
+    kept = []
+    for line in body.split("\n"):
+        if line.rstrip() == "--":
+            break
+        kept.append("" if line.lstrip().startswith(">") else line.rstrip())
+    return kept
+
+
+def read_minutes(body: str, *, message_id: str, date: datetime | None) -> ProseMinutes:
+    """Return a minutes message's attendees, topics, and the action items and decisions in it."""
+    lines = _own_lines(body)
+    attendees = _attendees(lines)
+    topics: list[str] = []
+    found: list[ExtractedItem] = []
+    day = date.date() if date else None
+    for section, number, text in _entries(lines, topics):
+        if section == "actions":
+            item = _action(text, _ACTION_ENTRIES, attendees, day) or _unowned_action(text, day)
+        elif section == "decisions":
+            item = _listed_decision(text)
+        else:
+            item = _action(text, _ACTION_SENTENCES, attendees, day) or _sentence_decision(text)
+        if item is not None:
+            kind, what, owners, due, rule = item
+            found.append(ExtractedItem(kind, what, owners, date, "message", message_id, number, rule, due))
+    return ProseMinutes(attendees, tuple(topics), tuple(found))
+
+
+def _attendees(lines: list[str]) -> tuple[str, ...]:
+    """Return the names listed after "Attendees:"/"Present:" (on its line or in the list below it)."""
+    for index, line in enumerate(lines):
+        match = _ATTENDEES.match(line)
+        if match is None:
+            continue
+        names = _split_names(match[2])
+        for following in lines[index + 1 :]:
+            bullet = _BULLET.match(following)
+            if not bullet and not (following.startswith((" ", "\t")) and following.strip()):
+                break
+            names += _split_names(bullet[1] if bullet else following)
+        return tuple(names)
+    return ()
+
+
+def _split_names(text: str) -> list[str]:
+    """Return the names in "Jane Okafor (chair), Ravi Menon and Mei Lin"."""
+    text = re.sub(r"\([^)]*\)|<[^>]*>", "", text)
+    parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
+    return [part.strip(" .") for part in parts if re.fullmatch(_NAME, part.strip(" ."))]
+
+
+def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, str]]:
+    """Yield (section, line number, text) for every list entry and narrative sentence, collecting topics."""
+    section = "narrative"
+    paragraph: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, 1):
+        following = lines[number] if number < len(lines) else ""
+        heading = _heading(line, following, in_list=section != "narrative")
+        bullet = _BULLET.match(line)
+        if heading is not None or not line.strip() or bullet or _ATTENDEES.match(line) or _ABSENT.match(line):
+            yield from _flushed(section, paragraph)
+            paragraph = []
+        if heading is not None:
+            section, rest = heading
+            if section == "topic":
+                topics.append(rest)
+                section = "narrative"
+            elif rest:
+                paragraph = [(number, rest)]
+        elif _ATTENDEES.match(line) or _ABSENT.match(line) or _UNDERLINE.match(line):
+            continue
+        elif bullet:
+            paragraph = [(number, bullet[1])]
+        elif line.strip():
+            if not paragraph and not line.startswith((" ", "\t")) and section != "narrative":
+                section = "narrative"  # a plain paragraph after a list ends the list
+            paragraph.append((number, line.strip()))
+    yield from _flushed(section, paragraph)
+
+
+def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | None:
+    """Return (section, text after the heading) when line heads a section or a topic.
+
+    In a list, "1. Jane to ..." is an entry, so only "## Topic" or an underlined line starts a topic.
+    """
+    for section, pattern in (("actions", _ACTIONS_HEADING), ("decisions", _DECISIONS_HEADING)):
+        if _is_heading(line, pattern):
+            match = pattern.fullmatch(line)
+            return section, match.group(2).strip() if match else ""
+    if _AGENDA.fullmatch(line) and len(line) < 40:
+        return "agenda", ""
+    if line.strip() and _UNDERLINE.match(following) and len(line) < 80:
+        return "topic", line.strip()
+    topic = _TOPIC.match(line)
+    if topic and in_list and not line.lstrip().startswith("#"):
+        return None
+    if topic and not line.rstrip().endswith((".", ",", ";")) and len(topic[1].split()) <= 10:
+        return "topic", topic[1].strip()
+    return None
+
+
+def _flushed(section: str, paragraph: list[tuple[int, str]]) -> Iterator[tuple[str, int, str]]:
+    """Yield a paragraph as one list entry, or as its sentences when it is narrative."""
+    if not paragraph or section == "agenda":
+        return
+    if section != "narrative":
+        yield section, paragraph[0][0], " ".join(text for _number, text in paragraph)
+        return
+    for number, sentence in _sentences(paragraph):
+        yield section, number, sentence
+
+
+_SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"(])")
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\.\Z")
+
+
+def _sentences(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """Split a paragraph into sentences, each with the line it starts on."""
+    text = ""
+    starts: list[tuple[int, int]] = []
+    for number, line in paragraph:
+        starts.append((len(text), number))
+        text += line + " "
+    begin = 0
+    for boundary in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        if boundary < len(text) and _ABBREVIATION.search(text[:boundary]):
+            continue  # "e.g." or the initial of "J. Smith" ends no sentence
+        sentence = text[begin:boundary].strip()
+        if sentence:
+            yield max(number for offset, number in starts if offset <= begin), sentence
+        begin = boundary
+
+
+Found = tuple[str, str, tuple[str, ...], date | None, str]
+
+
+def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees: tuple[str, ...],
+            day: date | None) -> Found | None:
+    """Return the action a rule finds in text, with owners matched to the attendees."""
+    if _CONDITIONAL.match(text):
+        return None
+    text = re.sub(r"\A\s*(?:also|then|finally|and)\s*,?\s+", "", _cleaned(text), flags=re.IGNORECASE)
+    for rule, pattern in rules:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        owners = _owners(match["owners"], attendees)
+        if owners:
+            task, due = _due(match["task"], day)
+            stated = match.groupdict().get("due")
+            if stated and due is None:
+                due = _due(f"by {re.sub(r'^(?:due|by)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
+            if task:
+                return "action", task, owners, due, rule
+    return None
+
+
+def _unowned_action(text: str, day: date | None) -> Found | None:
+    """Return an entry of an action list that names nobody, as an action without owners."""
+    task, due = _due(_cleaned(text), day)
+    return ("action", task, (), due, "action list: unowned") if task else None
+
+
+def _owners(written: str, attendees: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the people in "Jane and Ravi", by their full names when the attendees list has them; () if nobody."""
+    names = [name.strip() for name in re.split(r"\s*(?:,|\band\b|&|/)\s*", written) if name.strip()]
+    if not names or any(name.split()[0].casefold() in _NOBODY for name in names):
+        return ()
+    return tuple(_full_name(name, attendees) for name in names)
+
+
+def _full_name(name: str, attendees: tuple[str, ...]) -> str:
+    """Return an attendee's full name for a first name ("Jane" -> "Jane Okafor") when it is unambiguous."""
+    if name in attendees:
+        return name
+    matching = [attendee for attendee in attendees if attendee.split()[0] == name.split()[0]]
+    return matching[0] if len(matching) == 1 and len(name.split()) == 1 else name
+
+
+def _listed_decision(text: str) -> Found | None:
+    """Return an entry of a list of decisions as a decision (what a rule finds in it, else the entry)."""
+    if _NOT_DECIDED.search(text):
+        return None
+    what, rule = _decision(text) or (_cleaned(text), "decision list")
+    return ("decision", what, (), None, rule) if what else None
+
+
+def _sentence_decision(text: str) -> Found | None:
+    """Return the decision a narrative sentence records, if it records one."""
+    decided = _decision(text)
+    return ("decision", decided[0], (), None, decided[1]) if decided else None
+
+
+def _decision(text: str) -> tuple[str, str] | None:
+    """Return (what was decided, rule) from a sentence that records a decision."""
+    text = _cleaned(text)
+    if _NOT_DECIDED.search(text) or _CONDITIONAL.match(text):
+        return None
+    for rule, pattern in _DECISION_SENTENCES:
+        match = pattern.search(text)
+        if match:
+            return match["what"].strip().rstrip("."), rule
+    return None
+
+
+def _cleaned(text: str) -> str:
+    """Return an entry without list markers, markup emphasis and its closing full stop."""
+    text = re.sub(r"\s+", " ", text).strip().strip("*_").strip()
+    text = re.sub(r"\A(?:agreed|decided|decision|resolved|action)\s*[:-]\s*", "", text, flags=re.IGNORECASE)
+    return text.rstrip(".").strip()
+
+
+def _due(task: str, day: date | None) -> tuple[str, date | None]:
+    """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
+    match = _DUE.search(task)
+    if match is None:
+        return task.strip().rstrip(".").strip(), None
+    rest = (task[: match.start()] + task[match.end() :]).strip().rstrip(".,;").strip()
+    return rest, _due_date(match["when"], day)
+
+
+def _due_date(when: str, day: date | None) -> date | None:
+    """Return the day a due phrase names, counted from the meeting's day."""
+    when = when.casefold().removeprefix("the ").strip()
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", when):
+        return date.fromisoformat(when)
+    if day is None or when.startswith("next meeting") or when.startswith("next call"):
+        return None
+    if when == "tomorrow":
+        return day + timedelta(days=1)
+    if when.startswith("end of"):
+        unit = when.split()[-1]
+        if unit == "week":
+            return day + timedelta(days=(4 - day.weekday()) % 7)
+        if unit == "year":
+            return date(day.year, 12, 31)
+        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    if when == "next week":
+        return day + timedelta(days=7 - day.weekday())
+    weekday = re.fullmatch(r"(next\s+)?(\w+day)", when)
+    if weekday:
+        target = list(calendar.day_name).index(weekday[2].capitalize()) if weekday[2].capitalize() in calendar.day_name else None
+        if target is None:
+            return None
+        return day + timedelta(days=(target - day.weekday() - 1) % 7 + 1)
+    try:
+        named = date_parser.parse(when, default=datetime(day.year, day.month, day.day)).date()
+    except (ValueError, OverflowError):
+        return None
+    if named < day and not re.search(r"\d{4}", when):
+        named = named.replace(year=named.year + 1)  # "by January 10" in December minutes
+    return named
