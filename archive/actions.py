@@ -125,9 +125,24 @@ def track_actions(items: list[ExtractedItem]) -> list[TrackedAction]:
 def _most_alike(item: ExtractedItem, candidates: list[TrackedAction], threshold: float) -> TrackedAction | None:
     """Return the candidate whose action reads most like item, if it is alike enough."""
     words = _words(item.text)
-    scored = [(SequenceMatcher(None, words, _words(c.item.text)).ratio(), i) for i, c in enumerate(candidates)]
+    closing = item.kind != "action"
+    scored = [(_alike(words, _words(c.item.text), closing=closing), i) for i, c in enumerate(candidates)]
     best = max(scored, default=(0.0, -1))
     return candidates[best[1]] if best[0] >= threshold else None
+
+
+# A closing line that holds every word of an action of at least this many words closes it, however
+# much it adds: "DROPPED: pair on the migration tool (no longer needed)".
+COVERED_WORDS = 3
+
+
+def _alike(words: str, action_words: str, *, closing: bool) -> float:
+    """Return how alike two wordings are (1.0 when a closing line holds the whole of a long enough action)."""
+    ratio = SequenceMatcher(None, words, action_words).ratio()
+    wanted = action_words.split()
+    if closing and len(wanted) >= COVERED_WORDS and set(wanted) <= set(words.split()):
+        return 1.0
+    return ratio
 
 
 def _words(text: str) -> str:

@@ -12,6 +12,7 @@ from collections import Counter
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from sqlalchemy.engine import Connection
@@ -217,8 +218,9 @@ def person_page(conn: Connection, key: str, *, page: int = 1) -> PersonPage:
     nicks = people.nicks_of(person, store.meeting_nicks(conn), first_names)
     attended = store.meetings_of(conn, nicks)[:PAGE_SIZE] if nicks else []
     # Their action items: those whose owners (nicks in meetings, names in messages) are clearly them.
+    owner_keys = memo.remembered(conn, "owner_keys", _owner_keys)
     owned = tuple(tracked for tracked in tracked_actions(conn)
-                  if people.nicks_of(person, tracked.item.owners, first_names))
+                  if any(owner_keys.get(name) == key for name in tracked.item.owners))
     return PersonPage(key, person.name, person.senders, lists, tuple(found), page, pages, total,
                       nicks=nicks, meetings=tuple(attended), actions=owned)
 
@@ -251,23 +253,62 @@ def tracked_actions(conn: Connection) -> list[TrackedAction]:
     return list(memo.remembered(conn, "tracked", lambda c: tuple(actions.track_actions(extracted_items(c)))))
 
 
-def items_page(conn: Connection, kind: str, *, owner: str = "", series: str = "", year: str = "",
-               words: str = "") -> ItemsPage:
-    """Return the tracked action items (oldest first) or decisions (newest first) that match the filters."""
-    everything = extracted_items(conn)
-    found = [item for item in everything if item.kind == kind]
+STATUSES = ("open", "done", "dropped")
+
+
+def items_page(conn: Connection, kind: str, *, owner: str = "", series: str = "", year: str = "", words: str = "",
+               status: str = "", list_name: str = "") -> ItemsPage:
+    """Return the tracked action items (oldest first) or decisions (newest first) that match the filters.
+
+    owner is a person's key (their items under any nick or name) or a name or nick as written.
+    """
+    found = extracted_items(conn, kind)
+    where = memo.remembered(conn, "item_lists", _item_lists)
+    owner_keys = memo.remembered(conn, "owner_keys", _owner_keys)
+    filters = ItemFilter(owner.casefold(), series, year, words.casefold().split(), list_name)
     names = tuple(sorted({item.source_id.split("/")[0] for item in found if item.source_kind == "meeting"}))
+    lists = tuple(sorted({name for item in found for name in where.get(item.source_id, ())}))
+    page = ItemsPage(kind, (), (), owner, series, year, words, (), names, status, list_name, lists,
+                     tuple(sorted(owner_keys.items())))
     if kind == "action":
-        chosen = [t for t in actions.track_actions(everything) if _item_matches(t.item, owner, series, year, words)]
-        counts = tuple((status, sum(1 for t in chosen if t.status == status)) for status in ("open", "done"))
-        return ItemsPage(kind, (), tuple(chosen), owner, series, year, words, counts, names)
-    decisions = [item for item in found if _item_matches(item, owner, series, year, words)][::-1]
-    return ItemsPage(kind, tuple(decisions), (), owner, series, year, words, (), names)
+        chosen = [t for t in tracked_actions(conn) if filters.passes(t.item, where, owner_keys)]
+        counts = tuple((name, sum(1 for t in chosen if t.status == name)) for name in STATUSES)
+        return replace(page, actions=tuple(t for t in chosen if not status or t.status == status), counts=counts)
+    return replace(page, items=tuple(item for item in reversed(found) if filters.passes(item, where, owner_keys)))
 
 
-def _item_matches(item: ExtractedItem, owner: str, series: str, year: str, words: str) -> bool:
-    """Tell whether an item passes the filters (an empty filter passes everything)."""
-    return ((not owner or owner.casefold() in (name.casefold() for name in item.owners))
-            and (not series or (item.source_kind == "meeting" and item.source_id.split("/")[0] == series))
-            and (not year or (item.date is not None and str(item.date.year) == year))
-            and (not words or all(word in item.text.casefold() for word in words.casefold().split())))
+@dataclass(frozen=True)
+class ItemFilter:
+    """What an items page was asked to show (an empty filter passes everything)."""
+
+    owner: str  # casefolded: a person's key, or a name or nick as written
+    series: str
+    year: str
+    words: list[str]  # casefolded
+    list_name: str
+
+    def passes(self, item: ExtractedItem, lists_of: Mapping[str, tuple[str, ...]], owner_keys: Mapping[str, str]) -> bool:
+        """Tell whether an item passes every filter."""
+        return ((not self.owner or any(self.owner in (name.casefold(), owner_keys.get(name)) for name in item.owners))
+                and (not self.series or (item.source_kind == "meeting" and item.source_id.split("/")[0] == self.series))
+                and (not self.list_name or self.list_name in lists_of.get(item.source_id, ()))
+                and (not self.year or (item.date is not None and str(item.date.year) == self.year))
+                and all(word in item.text.casefold() for word in self.words))
+
+
+def _item_lists(conn: Connection) -> Mapping[str, tuple[str, ...]]:
+    """Return the lists of every message that holds items, by Message-ID."""
+    ids = [item.source_id for item in extracted_items(conn) if item.source_kind == "message"]
+    return MappingProxyType(store.lists_of_messages(conn, ids))
+
+
+def _owner_keys(conn: Connection) -> Mapping[str, str]:
+    """Return the person each owner name or nick clearly is, by the name as written."""
+    everyone = memo.remembered(conn, "people", _people)
+    first_names = Counter(people.first_name(someone.name) for someone in everyone.values())
+    owners = sorted({name for item in extracted_items(conn) for name in item.owners})
+    found: dict[str, list[str]] = {}
+    for key, person in everyone.items():
+        for name in people.nicks_of(person, owners, first_names):
+            found.setdefault(name, []).append(key)
+    return MappingProxyType({name: keys[0] for name, keys in found.items() if len(keys) == 1})

@@ -161,18 +161,18 @@ def meetings_command(series: str | None, as_json: bool) -> None:
 @click.option("--status", type=click.Choice(["open", "done", "dropped"]), help="Only items with this status.")
 @click.option("--json", "as_json", is_flag=True, required=True, help="One JSON object per action item.")
 def actions_command(owner: str | None, status: str | None, as_json: bool) -> None:
-    """Print the action items of meetings and messages, followed to done or still open, oldest first."""
+    """Print the action items of meetings and messages, followed to done, dropped or still open, oldest first.
+
+    --owner is a person's key (as in /people/KEY/) or a name or nick as the items write it.
+    """
     with get_engine().connect() as conn:
-        found = browse.tracked_actions(conn)
+        found = browse.items_page(conn, "action", owner=owner or "", status=status or "").actions
     for tracked in found:
-        item = tracked.item
-        if owner is not None and owner.casefold() not in (o.casefold() for o in item.owners):
-            continue
-        if status is None or status == tracked.status:
-            row = {**_item_row(item), "owners": list(item.owners), "status": tracked.status, "due": None,
-                   "repeated": [_item_row(repeat)["source"] for repeat in tracked.repeats],
-                   "closed_by": _item_row(tracked.closed_by)["source"] if tracked.closed_by else None}
-            click.echo(json.dumps(row, ensure_ascii=False))
+        row = {**_item_row(tracked.item), "owners": list(tracked.item.owners), "status": tracked.status,
+               "due": tracked.due.isoformat() if tracked.due else None,
+               "repeated": [_item_row(repeat)["source"] for repeat in tracked.repeats],
+               "closed_by": _item_row(tracked.closed_by)["source"] if tracked.closed_by else None}
+        click.echo(json.dumps(row, ensure_ascii=False))
 
 
 @cli.command("decisions")

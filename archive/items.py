@@ -19,13 +19,14 @@ from archive.models import ExtractedItem, MessageView
 BATCH = 500
 
 
-def message_items(message_id: str, subject: str, date: datetime | None, body: str) -> list[ExtractedItem]:
+def message_items(message_id: str, subject: str, date: datetime | None, body: str, author: str = ""
+                  ) -> list[ExtractedItem]:
     """Return what one message holds: its explicitly marked items, and, if it is minutes, what the minutes record."""
     marked = actions.message_items(body, message_id=message_id, date=date)
     if not prose_minutes.looks_like_minutes(subject, body):
         return marked
     lines = {item.line for item in marked}
-    minutes = prose_minutes.read_minutes(body, message_id=message_id, date=date)
+    minutes = prose_minutes.read_minutes(body, message_id=message_id, date=date, author=author)
     return marked + [item for item in minutes.items if item.line not in lines]
 
 

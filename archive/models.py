@@ -426,6 +426,10 @@ class ItemsPage:
     words: str
     counts: tuple[tuple[str, int], ...]  # (status, count) over the filtered items
     series_names: tuple[str, ...]  # every series with items, for the filter
+    status: str = ""
+    list_name: str = ""
+    list_names: tuple[str, ...] = ()  # every list with items, for the filter
+    owner_keys: tuple[tuple[str, str], ...] = ()  # (owner as written, person key) for owners known as people
 
 
 @dataclass(frozen=True)

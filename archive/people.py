@@ -130,7 +130,7 @@ def nicks_of(person: Person, nicks: Iterable[str], first_names: Mapping[str, int
     """
     local_parts = {_folded(email.rpartition("@")[0]) for email in person.addresses if "@" in email}
     name = _folded(slug(clear_name(person.name) or ""))
-    names = {name.replace("-", joiner) for joiner in ("", "_", ".", "-")} if name else set()
+    names = {name.replace("-", joiner) for joiner in ("", "_", ".", "-", " ")} if name else set()
     first = first_name(person.name)
     if first and first_names.get(first, 0) == 1:
         names.add(first)

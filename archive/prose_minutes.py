@@ -23,49 +23,58 @@ _SUBJECT = re.compile(
     r"report|readout)|recap|readout)\b", re.IGNORECASE)
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
 _ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(attendees|attendance|attending|present|participants|in attendance|"
-                        r"people present)\s*:\s*(.*)", re.IGNORECASE)
+                        r"people present|who was there|who attended)\s*:\s*(.*)", re.IGNORECASE)
 _ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(absent|regrets|apologies|not present)\s*:\s*(.*)", re.IGNORECASE)
 _AGENDA = re.compile(r"\s*(?:#+\s*)?agenda\s*:?\s*(.*)", re.IGNORECASE)
 _ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(?:new\s+)?(action items?|actions|ais|action points|next steps|to-?dos?|"
                               r"follow[- ]ups?)\s*:?\s*(.*)", re.IGNORECASE)
 _DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(decisions?(?: made)?|resolutions?|agreed|agreements|outcomes?)\s*:?\s*(.*)",
                                 re.IGNORECASE)
-_TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|topic\s*:)\s*)(\S.{0,80})\s*\Z", re.IGNORECASE)
+_TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|(?:topic|item)\s*\d*\s*:)\s*)(\S.{0,80})\s*\Z", re.IGNORECASE)
+# Labelled lines inside a topic: "Outcome: ...", "AI Ana: ...", "Discussion: ...".
+_LABEL = re.compile(r"\s*(?:(?P<decision>outcome|decision|decided|resolution|agreed)\s*:|(?P<action>AI|action(?: item)?)"
+                    r"(?=\s+[A-Z][^:]{0,40}:)|(?P<narrative>discussion|notes?|summary|background)\s*:)\s*(?P<rest>.*)",
+                    re.IGNORECASE)
 _UNDERLINE = re.compile(r"\s*(?:-{3,}|={3,})\s*\Z")
 _BULLET = re.compile(r"\s*(?:[-*•+]|\d+[.)]|[a-z][.)])\s+(\S.*)")
 
 # A person as minutes name them: one to three capitalised words ("Jane", "Jane Okafor", "Ana de Souza").
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:de|da|van|von|der|del|la|le|[A-Z][\w'’.-]*)){0,2}"
-_NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/)\s*{_NAME})*"
+_NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/|\+)\s*{_NAME})*"
 # Words that begin sentences the way names do, but are nobody.
 _NOBODY = frozenset("""the a an we i you he she they it this that there someone somebody everyone everybody all
 nobody anyone board committee team group meeting council tc project foundation community also then next after
-later last if when unless once as so but and or for with no not some most many each both either people""".split())
+later last if when unless once as so but and or for with no not some most many each both either people tbd tba
+none n/a""".split())
 
 _TASK_VERBS = (r"(?:agreed|volunteered|offered|promised|undertook|committed|is going|are going|will try|"
-               r"(?:was|were|has been|have been) asked|(?:took|takes|has|have) (?:an|the) (?:action|AI)(?: item)?)")
+               r"(?:was|were|has been|have been) (?:asked|tasked)|(?:took|takes|has|have) (?:an|the) (?:action|AI)(?: item)?)")
 _ACTION_SENTENCES = (
     ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})\s+{_TASK_VERBS}\s+to\s+(?P<task>.+)")),
+    ("prose: NAME was tasked with", re.compile(rf"(?P<owners>{_NAMES})\s+(?:was|were|has been|have been)\s+tasked\s+"
+                                               rf"with\s+(?P<task>.+)")),
     ("prose: NAME said they'd", re.compile(
-        rf"(?P<owners>{_NAMES})\s+(?:said|says|mentioned|confirmed)\s+(?:that\s+)?(?:he|she|they|(?:he|she|they)\s+would|"
-        rf"(?:he|she|they)\s+will)(?:'d|’d|'ll|’ll)?\s+(?P<task>.+)")),
+        rf"(?P<owners>{_NAMES})\s+(?:said|says|mentioned|confirmed)\s+(?:that\s+)?(?:he|she|they)(?:'d|’d|'ll|’ll|\s+would|"
+        rf"\s+will)\s+(?P<task>.+)")),
+    ("prose: I'll", re.compile(r"(?P<owners>I)(?:'ll|’ll| will)\s+(?P<task>.+)")),
     ("prose: NAME will", re.compile(rf"(?P<owners>{_NAMES})\s+(?:will|shall|is to|are to)\s+(?P<task>.+)")),
 )
+_NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),)
 # In a list of action items the owner is written in more ways: "Tomasz: update the wiki",
 # "[Ana] send the survey", "review the budget (Kenji, due 2024-05-01)", "Fatima to ping infra".
 _ACTION_ENTRIES = (
-    ("action list: NAME: task", re.compile(rf"(?P<owners>{_NAMES})\s*[:–—-]\s+(?P<task>.+)")),
+    ("action list: NAME: task", re.compile(rf"(?P<owners>{_NAMES})\s*[:–—]\s+(?P<task>.+)")),
     ("action list: [NAME] task", re.compile(rf"\[(?P<owners>{_NAMES})\]\s*[:–—-]?\s*(?P<task>.+)")),
     ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?P<owners>{_NAMES})(?:\s*[,;]\s*(?P<due>[^)]*))?\)\s*\.?\Z")),
     ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+[–—-]{{1,2}}\s+(?P<owners>{_NAMES})\s*\.?\Z")),
-    ("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),
-) + _ACTION_SENTENCES
+) + _NAME_TO + _ACTION_SENTENCES
 
 _GROUP = r"(?:the\s+)?(?:board|committee|tc|council|group|meeting|team|steering committee|we|attendees|participants|everyone|all|members|maintainers)"
 _DECISION_SENTENCES = (
     ("prose: the group voted to", re.compile(
         rf"\b{_GROUP}\s+(?:(?:have|has)\s+)?(?:unanimously\s+|formally\s+|also\s+)?(?:voted|agreed|decided|resolved)\s+"
-        rf"(?:(?:unanimously|by [\w -]+)\s+)?(?:to|that|on)\s+(?P<what>.+)", re.IGNORECASE)),
+        rf"(?:(?:unanimously|by [\w -]+)\s+)?(?:to\s+|that\s+|on\s+|(?=not\s+to\s))(?P<what>.+)", re.IGNORECASE)),
+    ("prose: the group settled on", re.compile(rf"\b{_GROUP}\s+(?:also\s+)?settled\s+on\s+(?P<what>.+)", re.IGNORECASE)),
     ("prose: it was agreed", re.compile(
         r"\bit\s+(?:was|has been|is)\s+(?:(?:unanimously|also|then)\s+)?(?:agreed|decided|resolved)\s+(?:to|that|on)\s+(?P<what>.+)",
         re.IGNORECASE)),
@@ -78,14 +87,15 @@ _DECISION_SENTENCES = (
         r"\b(?:the\s+)?motion\s+to\s+(?P<what>.+?)\s+(?:was\s+)?(?:carried|passed|approved|adopted)\b", re.IGNORECASE)),
 )
 # Sentences that talk about deciding without a decision: future votes, open questions, failures.
-_NOT_DECIDED = re.compile(r"\b(will vote|to vote on|no decision|not (?:yet )?(?:decided|agreed)|did not agree|"
+_NOT_DECIDED = re.compile(r"\A(?:none|nothing|n/a|tbd)\b|\b(will vote|to vote on|no decision|not (?:yet )?(?:decided|agreed)|did not agree|"
                           r"didn't agree|could not agree|couldn't agree|undecided|postponed|deferred|tabled)\b|\?\s*\Z",
                           re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\s*(?:if|unless|when|once|should|whether|maybe|perhaps)\b", re.IGNORECASE)
 
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
-_DUE = re.compile(r"[,;]?\s*\(?\b(?:due(?:\s+(?:by|on))?|by|before|no later than)\s+(?P<when>(?:the\s+)?(?:"
+_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|no later than)\s+(?P<when>(?:the\s+)?(?:"
                   r"end of (?:the\s+)?(?:week|month|year)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
+                  r"tomorrow'?s? (?:meeting|session|call)|(?:[\w']+\s+)?(?:meeting|meetup|call|session|summit)|"
                   r"(?:next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
                   r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
@@ -134,20 +144,25 @@ def _own_lines(body: str) -> list[str]:
     return kept
 
 
-def read_minutes(body: str, *, message_id: str, date: datetime | None) -> ProseMinutes:
-    """Return a minutes message's attendees, topics, and the action items and decisions in it."""
+def read_minutes(body: str, *, message_id: str, date: datetime | None, author: str = "") -> ProseMinutes:
+    """Return a minutes message's attendees, topics, and the action items and decisions in it.
+
+    The author owns what the minutes say "I'll" do.
+    """
     lines = _own_lines(body)
     attendees = _attendees(lines)
     topics: list[str] = []
     found: list[ExtractedItem] = []
     day = date.date() if date else None
     for section, number, text in _entries(lines, topics):
+        text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)", "", text)
         if section == "actions":
-            item = _action(text, _ACTION_ENTRIES, attendees, day) or _unowned_action(text, day)
+            item = _action(text, _ACTION_ENTRIES, attendees, day, author)
         elif section == "decisions":
-            item = _listed_decision(text)
+            # "Outcome: none yet. Kenji to ask ..." holds an action beside (or instead of) the decision.
+            item = _action(text, _NAME_TO, attendees, day, author) or _listed_decision(text)
         else:
-            item = _action(text, _ACTION_SENTENCES, attendees, day) or _sentence_decision(text)
+            item = _action(text, _ACTION_SENTENCES, attendees, day, author) or _sentence_decision(text)
         if item is not None:
             kind, what, owners, due, rule = item
             found.append(ExtractedItem(kind, what, owners, date, "message", message_id, number, rule, due))
@@ -160,13 +175,16 @@ def _attendees(lines: list[str]) -> tuple[str, ...]:
         match = _ATTENDEES.match(line)
         if match is None:
             continue
-        names = _split_names(match[2])
+        text, names = match[2], []
         for following in lines[index + 1 :]:
             bullet = _BULLET.match(following)
-            if not bullet and not (following.startswith((" ", "\t")) and following.strip()):
+            if bullet:
+                names += _split_names(bullet[1])
+            elif following.strip() and ":" not in following and not names:
+                text += " " + following.strip()  # the line wrapped, perhaps within a name
+            else:
                 break
-            names += _split_names(bullet[1] if bullet else following)
-        return tuple(names)
+        return tuple(_split_names(text) + names)
     return ()
 
 
@@ -178,32 +196,49 @@ def _split_names(text: str) -> list[str]:
 
 
 def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, str]]:
-    """Yield (section, line number, text) for every list entry and narrative sentence, collecting topics."""
+    """Yield (section, line number, text) for every list entry and narrative sentence, collecting topics.
+
+    A section ("actions", "decisions") lasts from its heading to the next plain paragraph; a
+    labelled line ("Outcome: ...", "AI Ana: ...") is an entry of its own kind wherever it is.
+    """
     section = "narrative"
-    paragraph: list[tuple[int, str]] = []
+    current = section  # the kind of the entry being read
+    paragraph: list[tuple[int, str]] = []  # its (line number, text) pieces
+    listed = False  # whether the section's list has begun (a plain paragraph then ends it)
     for number, line in enumerate(lines, 1):
         following = lines[number] if number < len(lines) else ""
         heading = _heading(line, following, in_list=section != "narrative")
-        bullet = _BULLET.match(line)
-        if heading is not None or not line.strip() or bullet or _ATTENDEES.match(line) or _ABSENT.match(line):
-            yield from _flushed(section, paragraph)
+        label = _LABEL.fullmatch(line) if heading is None else None
+        bullet = _BULLET.match(line) if label is None else None
+        starts = heading or label or bullet or _ATTENDEES.match(line) or _ABSENT.match(line)
+        if starts or not line.strip():
+            yield from _flushed(current, paragraph)
             paragraph = []
         if heading is not None:
-            section, rest = heading
-            if section == "topic":
+            kind, rest = heading
+            if kind == "topic":
                 topics.append(rest)
-                section = "narrative"
+                section, current, listed = "narrative", "narrative", False
             elif rest:
-                paragraph = [(number, rest)]
+                current, paragraph = kind, [(number, rest)]  # "Outcome: ..." is one entry, not a list
+            else:
+                section, current, listed = kind, kind, False
+        elif label is not None:
+            kind = next(name for name in ("decision", "action", "narrative") if label[name])
+            current, paragraph = {"decision": "decisions", "action": "actions"}.get(kind, "narrative"), []
+            if label["rest"]:
+                paragraph = [(number, label["rest"])]
         elif _ATTENDEES.match(line) or _ABSENT.match(line) or _UNDERLINE.match(line):
-            continue
+            current, paragraph = "skip", [(number, "")]  # lines wrapped from it are skipped with it
         elif bullet:
-            paragraph = [(number, bullet[1])]
+            current, paragraph, listed = section, [(number, bullet[1])], True
         elif line.strip():
-            if not paragraph and not line.startswith((" ", "\t")) and section != "narrative":
-                section = "narrative"  # a plain paragraph after a list ends the list
+            if not paragraph:
+                if not line.startswith((" ", "\t")) and section not in ("narrative", "agenda") and listed:
+                    section = "narrative"  # a plain paragraph after a list ends the list
+                current = section
             paragraph.append((number, line.strip()))
-    yield from _flushed(section, paragraph)
+    yield from _flushed(current, paragraph)
 
 
 def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | None:
@@ -220,7 +255,7 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
     if line.strip() and _UNDERLINE.match(following) and len(line) < 80:
         return "topic", line.strip()
     topic = _TOPIC.match(line)
-    if topic and in_list and not line.lstrip().startswith("#"):
+    if topic and in_list and re.match(r"\s*\d", line):
         return None
     if topic and not line.rstrip().endswith((".", ",", ";")) and len(topic[1].split()) <= 10:
         return "topic", topic[1].strip()
@@ -229,7 +264,11 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
 
 def _flushed(section: str, paragraph: list[tuple[int, str]]) -> Iterator[tuple[str, int, str]]:
     """Yield a paragraph as one list entry, or as its sentences when it is narrative."""
-    if not paragraph or section == "agenda":
+    if not paragraph or section in ("agenda", "skip"):
+        return
+    if section == "decisions":
+        for number, sentence in _sentences(paragraph):
+            yield section, number, sentence
         return
     if section != "narrative":
         yield section, paragraph[0][0], " ".join(text for _number, text in paragraph)
@@ -240,6 +279,17 @@ def _flushed(section: str, paragraph: list[tuple[int, str]]) -> Iterator[tuple[s
 
 _SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"(])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\.\Z")
+
+
+# Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
+_CLAUSE_BREAK = re.compile(r"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])")
+# What trails a task without being part of it: ", so we have something to compare against".
+_TRAILER = re.compile(r",\s+(?:so|because|since|as|which|so that|in order to|given that|now that)\b.*\Z")
+
+
+def _main_clause(task: str) -> str:
+    """Return a task without the reason or remark that trails it."""
+    return _TRAILER.sub("", task)
 
 
 def _sentences(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
@@ -253,9 +303,13 @@ def _sentences(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     for boundary in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
         if boundary < len(text) and _ABBREVIATION.search(text[:boundary]):
             continue  # "e.g." or the initial of "J. Smith" ends no sentence
-        sentence = text[begin:boundary].strip()
-        if sentence:
-            yield max(number for offset, number in starts if offset <= begin), sentence
+        sentence = text[begin:boundary]
+        clause_start = 0
+        for piece in [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]:
+            clause = sentence[clause_start:piece].strip().rstrip(",;")
+            if clause:
+                yield max(number for offset, number in starts if offset <= begin + clause_start), clause
+            clause_start = piece
         begin = boundary
 
 
@@ -263,7 +317,7 @@ Found = tuple[str, str, tuple[str, ...], date | None, str]
 
 
 def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees: tuple[str, ...],
-            day: date | None) -> Found | None:
+            day: date | None, author: str) -> Found | None:
     """Return the action a rule finds in text, with owners matched to the attendees."""
     if _CONDITIONAL.match(text):
         return None
@@ -272,9 +326,9 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
         match = pattern.match(text)
         if match is None:
             continue
-        owners = _owners(match["owners"], attendees)
+        owners = (author,) if match["owners"] == "I" and author else _owners(match["owners"], attendees)
         if owners:
-            task, due = _due(match["task"], day)
+            task, due = _due(_main_clause(match["task"]), day)
             stated = match.groupdict().get("due")
             if stated and due is None:
                 due = _due(f"by {re.sub(r'^(?:due|by)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
@@ -283,15 +337,9 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
     return None
 
 
-def _unowned_action(text: str, day: date | None) -> Found | None:
-    """Return an entry of an action list that names nobody, as an action without owners."""
-    task, due = _due(_cleaned(text), day)
-    return ("action", task, (), due, "action list: unowned") if task else None
-
-
 def _owners(written: str, attendees: tuple[str, ...]) -> tuple[str, ...]:
     """Return the people in "Jane and Ravi", by their full names when the attendees list has them; () if nobody."""
-    names = [name.strip() for name in re.split(r"\s*(?:,|\band\b|&|/)\s*", written) if name.strip()]
+    names = [name.strip() for name in re.split(r"\s*(?:,|\band\b|&|/|\+)\s*", written) if name.strip()]
     if not names or any(name.split()[0].casefold() in _NOBODY for name in names):
         return ()
     return tuple(_full_name(name, attendees) for name in names)
@@ -354,8 +402,10 @@ def _due_date(when: str, day: date | None) -> date | None:
         return date.fromisoformat(when)
     if day is None or when.startswith("next meeting") or when.startswith("next call"):
         return None
-    if when == "tomorrow":
+    if when.startswith("tomorrow"):
         return day + timedelta(days=1)
+    if when.endswith(("meeting", "meetup", "call", "session", "summit")):
+        return None  # a meeting whose date the phrase does not give
     if when.startswith("end of"):
         unit = when.split()[-1]
         if unit == "week":

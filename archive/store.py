@@ -845,6 +845,17 @@ def _lists_of(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str, ...]
     return {pk: tuple(sorted(names)) for pk, names in found.items()}
 
 
+def lists_of_messages(conn: Connection, message_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Return the lists each of the given Message-IDs was posted to."""
+    found: dict[str, set[str]] = {}
+    for chunk in _chunks(sorted(set(message_ids)), 500):
+        query = sa.select(messages.c.message_id, message_lists.c.list_name).join(
+            message_lists, message_lists.c.message_pk == messages.c.id).where(messages.c.message_id.in_(chunk))
+        for message_id, name in conn.execute(query):
+            found.setdefault(message_id, set()).add(name)
+    return {message_id: tuple(sorted(names)) for message_id, names in found.items()}
+
+
 def thread_entries(conn: Connection, thread_id: str, *, bodies: bool) -> list[ThreadEntry]:
     """Return a thread's nodes in display order, with full messages or only summaries."""
     columns = _VIEW_COLUMNS if bodies else (messages.c.id, *_SUMMARY_COLUMNS)
@@ -1174,16 +1185,17 @@ MINUTES_HINTS = ("minutes", "meeting notes", "notes from", "summary", "recap", "
 
 
 def item_candidates(conn: Connection, thread_ids: Sequence[str]
-                    ) -> Iterator[tuple[str, str, datetime | None, str]]:
-    """Yield (Message-ID, subject, date, body) of the messages in these threads that may hold items."""
+                    ) -> Iterator[tuple[str, str, datetime | None, str, str]]:
+    """Yield (Message-ID, subject, date, body, sender's name) of the messages in these threads that may hold items."""
     members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
     wanted = sa.or_(*(messages.c.body.contains(marker, autoescape=True) for marker in ITEM_MARKERS),
                     *(messages.c.subject.contains(hint, autoescape=True) for hint in MINUTES_HINTS),
                     *(messages.c.body.contains(hint, autoescape=True) for hint in MINUTES_HINTS[-3:]))
-    query = sa.select(messages.c.message_id, messages.c.subject, messages.c.date, messages.c.body).where(
-        messages.c.message_id.in_(members), wanted).order_by(messages.c.date, messages.c.id)
-    for message_id, subject, date, body in conn.execute(query):
-        yield message_id, subject, _utc_aware(date), body
+    query = sa.select(messages.c.message_id, messages.c.subject, messages.c.date, messages.c.body,
+                      messages.c.from_name).where(messages.c.message_id.in_(members), wanted).order_by(
+        messages.c.date, messages.c.id)
+    for message_id, subject, date, body, name in conn.execute(query):
+        yield message_id, subject, _utc_aware(date), body, name
 
 
 def vote_threads(conn: Connection, thread_ids: Sequence[str]) -> list[tuple[str, str, str]]:

@@ -66,3 +66,43 @@ def test_feeds_of_a_persons_action_items_and_of_the_decision_log(sample_client: 
     assert titles[0] == "v3 page layout lands in 0.10 behind a format flag" and len(titles) == 7
     assert page(sample_client, "/actions/?owner=priya").select_one('link[type="application/atom+xml"]')["href"] == \
         "/actions/atom?owner=priya"
+
+
+def prose_client(tmp_path_factory: object) -> FlaskClient:
+    """Return a client of an archive of the prose minutes and their follow-up."""
+    from tests.conftest import DATA, client_on, imported
+
+    directory = tmp_path_factory.mktemp("prose")  # type: ignore[attr-defined]
+    imported(directory, ([DATA / "minutes-prose" / "minutes.mbox"], "storage-dev"),
+             ([DATA / "items" / "followup.mbox"], "storage-dev"))
+    return client_on(directory)
+
+
+def test_prose_minutes_actions_filter_by_status_and_list_and_show_due_dates(tmp_path_factory: object) -> None:
+    client = prose_client(tmp_path_factory)
+    soup = page(client, "/actions/?status=dropped")
+    assert texts(soup) == ["pair on the v4 migration tool"]
+    assert "42 open · 1 done · 1 dropped" in " ".join(soup.select_one("p.stats").get_text().split())
+    policy = page(client, "/actions/?status=done&list=storage-dev").select_one("li.hit")
+    assert "due 2024-03-15" in " ".join(policy.get_text().split())
+    assert "(prose: NAME agreed to)" in policy.get_text()
+    assert texts(page(client, "/actions/?list=no-such-list")) == []
+    # An owner who posts to the list is a person: the name links to her page, which lists her items.
+    mei = page(client, "/actions/?owner=mei-lin")
+    link = mei.select_one("li.hit .meta a")
+    assert (link.get_text(), link["href"]) == ("Mei Lin", "/people/mei-lin/")
+    person = page(client, "/people/mei-lin/").get_text(" ")
+    assert "chair the next community call" in " ".join(person.split())
+
+
+def test_due_dates_as_an_icalendar_feed(tmp_path_factory: object) -> None:
+    from icalendar import Calendar
+
+    client = prose_client(tmp_path_factory)
+    response = client.get("/actions/calendar.ics?owner=Jane+Okafor")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    events = Calendar.from_ical(response.get_data()).walk("VEVENT")
+    summaries = {str(event["summary"]): event.decoded("dtstart").isoformat() for event in events}
+    assert summaries["[done] draft the new release policy and post it to the list"] == "2024-03-15"
+    assert all("Jane Okafor" in str(event["description"]) for event in events)
+    assert str(events[0]["url"]).startswith("http://localhost/m/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
-from archive import atom, browse
+from archive import atom, browse, ical
 from archive.models import ExtractedItem
 from archive.web import render
 from archive.web.db import get_engine
@@ -13,9 +13,10 @@ bp = Blueprint("actions", __name__)
 
 
 def _filters() -> dict[str, str]:
-    """Return the filters of ?owner=, ?series=, ?year= and ?q= (empty when absent)."""
+    """Return the filters of ?owner=, ?series=, ?list=, ?status=, ?year= and ?q= (empty when absent)."""
     return {name: request.args.get(arg, "")[:200] for name, arg in
-            (("owner", "owner"), ("series", "series"), ("year", "year"), ("words", "q"))}
+            (("owner", "owner"), ("series", "series"), ("list_name", "list"), ("year", "year"), ("words", "q"),
+             ("status", "status"))}
 
 
 @bp.get("/actions/")
@@ -54,6 +55,16 @@ def actions_atom() -> Response:
     xml = atom.items_feed_xml(title=title, feed_url=request.url, entries=entries,
                               page_url=url_for("actions.actions", owner=data.owner or None, _external=True))
     return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.get("/actions/calendar.ics")
+def actions_calendar() -> Response:
+    """Serve the due dates of the action items that match the filters as an iCalendar feed."""
+    with get_engine().connect() as conn:
+        data = browse.items_page(conn, "action", **_filters())
+    title = f"Action items of {data.owner}" if data.owner else "Action items"
+    body = ical.due_calendar(data.actions, title=title, source_url=_source_url)
+    return Response(body, mimetype="text/calendar")
 
 
 @bp.get("/decisions/atom")

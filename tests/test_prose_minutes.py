@@ -1,0 +1,93 @@
+"""Prose minutes: recognised as minutes, and their attendees, topics, actions and decisions read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from archive.prose_minutes import looks_like_minutes, read_minutes
+from ingest.mbox import iter_mbox
+from ingest.message import parse_message
+from tests.conftest import DATA
+
+PROSE = DATA / "minutes-prose" / "minutes.mbox"
+TUESDAY = datetime(2024, 3, 12, 18, 0, tzinfo=timezone.utc)
+
+
+def messages() -> dict[str, tuple[str, str, datetime | None, str]]:
+    """Return the prose set's messages by Message-ID: (subject, body, date, author)."""
+    found = {}
+    for item in iter_mbox(PROSE):
+        message = parse_message(item.raw, envelope=item.envelope)  # type: ignore[union-attr]
+        found[message.message_id] = (message.subject, message.body, message.date, message.sender.name)
+    return found
+
+
+def read(message_id: str) -> tuple[tuple[str, ...], list[tuple[str, str, tuple[str, ...], date | None]]]:
+    subject, body, when, author = messages()[message_id]
+    minutes = read_minutes(body, message_id=message_id, date=when, author=author)
+    return minutes.attendees, [(i.kind, i.text, i.owners, i.due) for i in minutes.items]
+
+
+def test_minutes_are_told_from_replies_agendas_and_discussion() -> None:
+    taken = {mid for mid, (subject, body, _w, _a) in messages().items() if looks_like_minutes(subject, body)}
+    assert taken == {f"minutes-{n}@example.org" for n in (1, 2, 5, 7, 8, 10, 12, 13)}
+
+
+def test_a_summit_narrative_yields_owned_actions_with_due_dates_and_group_decisions() -> None:
+    attendees, found = read("minutes-1@example.org")
+    assert attendees == ("Jane Okafor", "Ravi Menon", "Mei Lin", "Tomasz Kowalski", "Lars Nilsson")  # wrapped mid-name
+    assert ("action", "draft the new release policy and post it to the list", ("Jane Okafor",),
+            date(2024, 3, 15)) in found  # "by Friday" from Tuesday's minutes
+    assert ("action", "collect the slip numbers for the last four releases", ("Ravi Menon",), None) in found
+    assert ("action", "pair on the v4 migration tool", ("Ravi Menon", "Tomasz Kowalski"), None) in found
+    assert ("decision", "move to a six-month cadence starting with 3.0", (), None) in found
+    texts = " | ".join(text for _k, text, _o, _d in found)
+    assert "checksum" not in texts  # "Last week Jane agreed with the reviewers" reports the past
+    assert "v2 support" not in texts  # "No decision was reached on v2 support"
+    assert "fsck" not in texts  # "Someone should also look at ..." names nobody
+    assert "fix it in v5" not in texts  # in the signature
+
+
+def test_action_and_decision_lists_are_read_in_their_many_layouts() -> None:
+    _attendees, found = read("minutes-7@example.org")
+    actions = {(text, owners, due) for kind, text, owners, due in found if kind == "action"}
+    assert actions >= {
+        ("update the wiki install page", ("Tomasz Kowalski",), date(2024, 4, 26)),
+        ("send the survey", ("Ana Souza",), None),
+        ("review the CI budget", ("Kenji Watanabe",), date(2024, 5, 1)),
+        ("ping the infra team about the Singapore mirror", ("Fatima Haddad",), None),
+        ("relabel the open issues with the new scheme", ("Mei Lin", "Jonas Berg"), date(2024, 6, 1)),
+    }
+    assert not any("someone" in text.casefold() or "sponsor" in text for _k, text, _o, _d in found)  # TBD, someone
+
+
+def test_labelled_outcomes_and_ai_lines_and_the_authors_own_promises() -> None:
+    _attendees, found = read("minutes-12@example.org")
+    assert ("action", "convert the existing changelog entries for 2.0", ("Jane Okafor", "Lars Nilsson"), None) in found
+    assert ("decision", "release notes move to towncrier fragments", (), None) in found
+    assert not any(text.startswith("none") for _k, text, _o, _d in found)  # "Outcome: none yet"
+    _attendees, found = read("minutes-10@example.org")
+    assert any(owners == ("Sofia Rossi",) and text.startswith("write to Ana") for _k, text, owners, _d in found)
+
+
+def test_due_phrases_are_read_from_the_meetings_day() -> None:
+    body = """Attendees: Jane Okafor, Ravi Menon
+
+Action items:
+- Jane: send the draft by the end of the month
+- Ravi: book the room by March 20
+- Jane: tag the release before 2024-06-01
+- Ravi: file the report by the next meeting
+"""
+    found = read_minutes(body, message_id="m", date=TUESDAY).items
+    assert [(i.text, i.due) for i in found] == [
+        ("send the draft", date(2024, 3, 31)), ("book the room", date(2024, 3, 20)),
+        ("tag the release", date(2024, 6, 1)), ("file the report", None)]
+    assert {i.rule for i in found} == {"action list: NAME: task"}
+
+
+def test_each_item_keeps_its_line_and_rule() -> None:
+    body = "Present: Mei Lin\n\nThe board voted to approve the 2024 budget.\nThe board will vote on the logo next time.\n"
+    found = read_minutes(body, message_id="m", date=TUESDAY).items
+    assert [(i.kind, i.text, i.line, i.rule) for i in found] == [
+        ("decision", "approve the 2024 budget", 3, "prose: the group voted to")]
