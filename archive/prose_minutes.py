@@ -19,10 +19,10 @@ from dateutil import parser as date_parser
 from archive.models import ExtractedItem
 
 _SUBJECT = re.compile(
-    r"\b(minutes|meeting notes|notes (?:from|of)|(?:meeting|call|summit|session|sync|standup)\s+(?:summary|recap|notes|"
-    r"report|readout)|recap|readout)\b", re.IGNORECASE)
+    r"\b(minutes|meeting notes|notes (?:from|of)|recap|readout|(?:meeting|call|summit|session|sync|standup|meetup|"
+    r"council|board|committee)\b.*\b(?:summary|recap|notes|report|readout|update))\b", re.IGNORECASE)
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
-_ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(attendees|attendance|attending|present|participants|in attendance|"
+_ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Z][a-z]+\s+)?(attendees|attendance|attending|present|participants|in attendance|"
                         r"people present|who was there|who attended)\s*:\s*(.*)", re.IGNORECASE)
 _ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(absent|regrets|apologies|not present)\s*:\s*(.*)", re.IGNORECASE)
 _AGENDA = re.compile(r"\s*(?:#+\s*)?agenda\s*:?\s*(.*)", re.IGNORECASE)
@@ -119,11 +119,23 @@ def looks_like_minutes(subject: str, body: str) -> bool:
     signals = {
         "attendees": any(_ATTENDEES.match(line) for line in lines),
         "agenda": any(_AGENDA.fullmatch(line) and len(line) < 40 for line in lines),
-        "topics": sum(1 for line in lines if _TOPIC.match(line) and not _BULLET.match(line.lstrip("#"))) >= 2,
+        "topics": _title_count(body) >= 2,
         "sections": any(_is_heading(line, _ACTIONS_HEADING) or _is_heading(line, _DECISIONS_HEADING) for line in lines),
     }
     count = sum(signals.values())
     return count >= 1 if _SUBJECT.search(subject) else signals["attendees"] and count >= 2
+
+
+def _title_count(body: str) -> int:
+    """Count the lines that title a topic: numbered, "## ", underlined, or short and standing alone."""
+    lines = [""] + _own_lines(body) + [""]
+    count = 0
+    for before, line, after in zip(lines, lines[1:], lines[2:]):
+        alone = not before.strip() and not after.strip() and 0 < len(line.split()) <= 8
+        if (_heading(line, after, in_list=False) or ("", ""))[0] == "topic" or (
+                alone and not line.rstrip().endswith((".", ",", ";", ":", "!", "?")) and line[:1].isupper()):
+            count += 1
+    return count
 
 
 def _is_heading(line: str, pattern: re.Pattern[str]) -> bool:
