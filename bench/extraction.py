@@ -132,7 +132,7 @@ def main() -> None:
             row += [ratio(len(matched), len(got)), ratio(len(matched), len(wanted))]
             if kind == "action" and group == "prose":
                 for i, j in matched:
-                    dues[0] += str(got[i].due) == str(wanted[j].get("due"))  # type: ignore[union-attr]
+                    dues[0] += str(got[i].due) == str(wanted[j].get("due"))
                     dues[1] += 1
             if args.verbose:
                 for j, w in enumerate(wanted):
@@ -142,8 +142,9 @@ def main() -> None:
                     if all(i != a for a, _b in matched):
                         print(f"    extra {kind}: {g.text!r} {g.owners} ({g.rule})")
         print(f"{group:15} {name:26} {row[0]:>9} {row[1]:>5} {row[2]:>11} {row[3]:>5}")
-    for (group, kind), (hit, got, want) in sorted(totals.items()):
-        print(f"{group} {kind}s: precision {ratio(hit, got)} ({hit}/{got}), recall {ratio(hit, want)} ({hit}/{want})")
+    for (group, kind), (hits, found_count, wanted_count) in sorted(totals.items()):
+        print(f"{group} {kind}s: precision {ratio(hits, found_count)} ({hits}/{found_count}), "
+              f"recall {ratio(hits, wanted_count)} ({hits}/{wanted_count})")
     print(f"prose: messages recognised rightly as minutes or not {recognised[0]}/{recognised[1]}; "
           f"found actions with the judged due date {dues[0]}/{dues[1]}")
 

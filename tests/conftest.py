@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from archive import pipeline, settings
+from archive.cli import cli
 from archive.web import create_app
 from search import indexer
 
@@ -54,6 +56,13 @@ def imported(directory: Path, *imports: tuple[list[Path], str | None]) -> Path:
                               index_dir=indexer.index_dir_for(directory), index_procs=1)
     engine.dispose()
     return directory
+
+
+def json_rows(runner: FlaskCliRunner, *arguments: str) -> list[dict[str, Any]]:
+    """Run a `minutebook ... --json` command and return the objects it printed, one a line."""
+    result = runner.invoke(cli, [*arguments, "--json"])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def client_on(directory: Path, **config: Any) -> FlaskClient:

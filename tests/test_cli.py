@@ -12,7 +12,7 @@ from archive import pipeline, settings
 from archive.cli import cli
 from search import indexer
 from search.query import search
-from tests.conftest import DATA
+from tests.conftest import DATA, json_rows
 
 MBOX = str(DATA / "pipeline" / "two-threads.mbox")
 LATE = str(DATA / "pipeline" / "late-parent.mbox")
@@ -20,9 +20,7 @@ LATE = str(DATA / "pipeline" / "late-parent.mbox")
 
 def search_rows(runner: FlaskCliRunner, *query: str) -> list[dict[str, object]]:
     """Run `minutebook search --json` and return its rows."""
-    result = runner.invoke(cli, ["search", *query, "--json"])
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return json_rows(runner, "search", *query)
 
 
 def test_ingest_prints_one_summary_line(runner: FlaskCliRunner) -> None:

@@ -9,16 +9,14 @@ from flask.testing import FlaskCliRunner
 
 from archive.cli import cli
 from archive.items import message_items
-from tests.conftest import DATA
+from tests.conftest import DATA, json_rows
 
 PROSE = str(DATA / "minutes-prose" / "minutes.mbox")
 FOLLOWUP = str(DATA / "items" / "followup.mbox")
 
 
 def actions(runner: FlaskCliRunner, *options: str) -> list[dict[str, object]]:
-    result = runner.invoke(cli, ["actions", *options, "--json"])
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.output.splitlines()]
+    return json_rows(runner, "actions", *options)
 
 
 def test_ingest_of_minutes_says_how_many_actions_and_decisions_it_found(runner: FlaskCliRunner) -> None:
