@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from difflib import SequenceMatcher
 
-from archive.models import ExtractedItem, Meeting, TrackedAction
+from archive.models import ExtractedItem, ItemMark, Meeting, TrackedAction
 
 _ACTION = re.compile(r"\s*(?:ACTION|AI)\s*:\s*(\S.*)")
 # "DONE: Priya drafted the checklist", "dropped - nobody needs the checklist": an action closed.
@@ -79,10 +79,14 @@ def meeting_items(meeting: Meeting) -> list[ExtractedItem]:
     owners = {text: tuple(nick for nick, texts in meeting.actions_by_person if text in texts)
               for text in [item.text for item in meeting.items if item.type == "ACTION"]}
     found = []
+    topic_line = 0  # the line of the topic in force: where the discussion of what follows began
     for item in meeting.items:
+        if item.type == "TOPIC":
+            topic_line = item.line
         if item.type == "ACTION":
             found.append(ExtractedItem("action", item.text, owners.get(item.text, ()), meeting.start, "meeting",
-                                       f"{meeting.series}/{meeting.meeting_id}", item.line, "meeting ACTION"))
+                                       f"{meeting.series}/{meeting.meeting_id}", item.line, "meeting ACTION",
+                                       context_line=topic_line))
         elif item.type == "INFO" and (closed := _CLOSED.match(item.text)):
             kind = closed[1].lower()
             found.append(ExtractedItem(kind, closed[2].strip(), (), meeting.start, "meeting",
@@ -91,7 +95,7 @@ def meeting_items(meeting: Meeting) -> list[ExtractedItem]:
             text = item.text if item.type != "REJECTED" else f"Rejected: {item.text}"
             found.append(ExtractedItem("decision", text, (), meeting.start, "meeting",
                                        f"{meeting.series}/{meeting.meeting_id}", item.line,
-                                       f"meeting {_MEETING_DECISIONS[item.type]}"))
+                                       f"meeting {_MEETING_DECISIONS[item.type]}", context_line=topic_line))
     return found
 
 
@@ -120,6 +124,22 @@ def track_actions(items: list[ExtractedItem]) -> list[TrackedAction]:
         else:
             tracked[position] = replace(best, repeats=best.repeats + (item,))
     return tracked
+
+
+def apply_marks(tracked: list[TrackedAction], marks: list[ItemMark]) -> list[TrackedAction]:
+    """Return the actions with the last mark on each (by its first or any later mention) applied."""
+    latest = {mark.item_id: mark for mark in sorted(marks, key=lambda mark: mark.created)}
+    marked = []
+    for action in tracked:
+        found = [latest[m.item_id] for m in (action.item, *action.repeats) if m.item_id in latest]
+        mark = max(found, key=lambda m: m.created) if found else None
+        if mark is None:
+            marked.append(action)
+            continue
+        item = action.item if mark.owners is None else replace(action.item, owners=mark.owners)
+        closed_by = action.closed_by if mark.status == action.status else None
+        marked.append(replace(action, item=item, status=mark.status, closed_by=closed_by, marked=mark))
+    return marked
 
 
 def _most_alike(item: ExtractedItem, candidates: list[TrackedAction], threshold: float) -> TrackedAction | None:

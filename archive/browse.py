@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from sqlalchemy.engine import Connection
 
-from archive import actions, meetings, memo, people, store
+from archive import actions, items, meetings, memo, people, store
 from archive.errors import NotFound
 from archive.models import (
     ExtractedItem,
@@ -250,7 +250,7 @@ def extracted_items(conn: Connection, kind: str | None = None) -> list[Extracted
 
 def tracked_actions(conn: Connection) -> list[TrackedAction]:
     """Return every action item, followed through later mentions to done, dropped or still open, oldest first."""
-    return list(memo.remembered(conn, "tracked", lambda c: tuple(actions.track_actions(extracted_items(c)))))
+    return list(memo.remembered(conn, "tracked", lambda c: tuple(items.tracked_actions(c))))
 
 
 STATUSES = ("open", "done", "dropped")
@@ -268,8 +268,9 @@ def items_page(conn: Connection, kind: str, *, owner: str = "", series: str = ""
     filters = ItemFilter(owner.casefold(), series, year, words.casefold().split(), list_name)
     names = tuple(sorted({item.source_id.split("/")[0] for item in found if item.source_kind == "meeting"}))
     lists = tuple(sorted({name for item in found for name in where.get(item.source_id, ())}))
+    threads = memo.remembered(conn, "item_threads", _item_threads)
     page = ItemsPage(kind, (), (), owner, series, year, words, (), names, status, list_name, lists,
-                     tuple(sorted(owner_keys.items())))
+                     tuple(sorted(owner_keys.items())), tuple(sorted(threads.items())))
     if kind == "action":
         chosen = [t for t in tracked_actions(conn) if filters.passes(t.item, where, owner_keys)]
         counts = tuple((name, sum(1 for t in chosen if t.status == name)) for name in STATUSES)
@@ -300,6 +301,12 @@ def _item_lists(conn: Connection) -> Mapping[str, tuple[str, ...]]:
     """Return the lists of every message that holds items, by Message-ID."""
     ids = [item.source_id for item in extracted_items(conn) if item.source_kind == "message"]
     return MappingProxyType(store.lists_of_messages(conn, ids))
+
+
+def _item_threads(conn: Connection) -> Mapping[str, str]:
+    """Return the thread of every message that holds items, by Message-ID: the discussion around them."""
+    ids = [item.source_id for item in extracted_items(conn) if item.source_kind == "message"]
+    return MappingProxyType(store.threads_of_messages(conn, ids))
 
 
 def _owner_keys(conn: Connection) -> Mapping[str, str]:

@@ -171,8 +171,24 @@ def actions_command(owner: str | None, status: str | None, as_json: bool) -> Non
         row = {**_item_row(tracked.item), "owners": list(tracked.item.owners), "status": tracked.status,
                "due": tracked.due.isoformat() if tracked.due else None,
                "repeated": [_item_row(repeat)["source"] for repeat in tracked.repeats],
-               "closed_by": _item_row(tracked.closed_by)["source"] if tracked.closed_by else None}
+               "closed_by": _item_row(tracked.closed_by)["source"] if tracked.closed_by else None,
+               "marked": None if tracked.marked is None else {
+                   "status": tracked.marked.status, "by": tracked.marked.by, "note": tracked.marked.note,
+                   "date": tracked.marked.created.isoformat()}}
         click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@cli.command("mark")
+@click.argument("item_id")
+@click.argument("status", type=click.Choice(items.MARK_STATUSES))
+@click.option("--by", required=True, help="Who marks it (recorded with the mark).")
+@click.option("--owner", "owners", multiple=True, help="Reassign it to these owners (repeat for several).")
+@click.option("--note", default="", help="Why, in a few words.")
+def mark_command(item_id: str, status: str, by: str, owners: tuple[str, ...], note: str) -> None:
+    """Mark an action item (its id as `actions --json` prints it) done, dropped or open, or reassign it."""
+    tracked = items.mark_action(get_engine(), item_id, status, by=by, owners=owners or None, note=note)
+    indexing.update_item_documents(get_engine(), get_index_dir())
+    click.echo(f"{tracked.status}: {tracked.item.text} (owners: {', '.join(tracked.item.owners) or 'nobody named'})")
 
 
 @cli.command("decisions")
@@ -186,7 +202,7 @@ def decisions_command(as_json: bool) -> None:
 
 def _item_row(item: ExtractedItem) -> dict[str, Any]:
     """Return what action items and decisions print alike."""
-    return {"id": f"{item.source_id}#{item.line}", "text": item.text,
+    return {"id": item.item_id, "text": item.text,
             "date": item.date.isoformat() if item.date else None,
             "source": {"kind": item.source_kind, "id": item.source_id, "line": item.line}, "rule": item.rule}
 

@@ -27,7 +27,7 @@ def due_calendar(actions: Sequence[TrackedAction], *, title: str, source_url: Ca
             continue
         item = tracked.item
         event = Event()
-        event.add("uid", f"{item.source_kind}-{item.source_id}-{item.line}@minutebook")
+        event.add("uid", f"{item.source_kind}-{item.item_id}@minutebook")
         event.add("dtstamp", stamp)
         event.add("dtstart", tracked.due)
         event.add("dtend", tracked.due + timedelta(days=1))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from archive import actions, meetings, store
+from archive import items, meetings, store
 from search import indexer
 from search.documents import (
     ITEM_KINDS,
@@ -70,9 +70,16 @@ def item_documents_in_store(engine: Engine) -> list[Document]:
     with engine.connect() as conn:
         found = store.stored_items(conn)
         thread_of = store.threads_of_messages(conn, [i.source_id for i in found if i.source_kind == "message"])
-    status = {id(tracked.item): tracked.status for tracked in actions.track_actions(found)}
-    return [item_document(item, status=status.get(id(item)), thread_id=thread_of.get(item.source_id))
-            for item in found if item.kind in ITEM_KINDS]
+        tracked = items.tracked_actions(conn)
+    documents = [item_document(mention, status=t.status, thread_id=thread_of.get(mention.source_id))
+                 for t in tracked for mention in (t.item, *t.repeats)]
+    return documents + [item_document(item, status=None, thread_id=thread_of.get(item.source_id))
+                        for item in found if item.kind == "decision"]
+
+
+def update_item_documents(engine: Engine, index_dir: Path) -> int:
+    """Write every action item and decision document again (after a person marked an action)."""
+    return indexer.replace_kinds(index_dir, ITEM_KINDS, item_documents_in_store(engine))
 
 
 def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *,
@@ -93,7 +100,7 @@ def update_index(engine: Engine, index_dir: Path, thread_ids: Iterable[str], *,
     if missing:
         written += indexer.index_documents(index_dir, stored_documents(engine, hashes=missing), procs=procs)
     # Items are few, and a new "done" line changes an old action's status, so all are written again.
-    return written + indexer.replace_kinds(index_dir, ITEM_KINDS, item_documents_in_store(engine))
+    return written + update_item_documents(engine, index_dir)
 
 
 def _unindexed_hashes(engine: Engine, index_dir: Path) -> set[str]:

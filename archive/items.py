@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timezone
 
 from sqlalchemy.engine import Connection, Engine
 
 from archive import actions, meetings, prose_minutes, store
-from archive.models import ExtractedItem, MessageView
+from archive.errors import NotFound
+from archive.models import ExtractedItem, ItemMark, MessageView, TrackedAction
 
 # Threads whose items are re-derived per transaction.
 BATCH = 500
@@ -22,12 +24,22 @@ BATCH = 500
 def message_items(message_id: str, subject: str, date: datetime | None, body: str, author: str = ""
                   ) -> list[ExtractedItem]:
     """Return what one message holds: its explicitly marked items, and, if it is minutes, what the minutes record."""
-    marked = actions.message_items(body, message_id=message_id, date=date)
-    if not prose_minutes.looks_like_minutes(subject, body):
-        return marked
-    lines = {item.line for item in marked}
-    minutes = prose_minutes.read_minutes(body, message_id=message_id, date=date, author=author)
-    return marked + [item for item in minutes.items if item.line not in lines]
+    found = actions.message_items(body, message_id=message_id, date=date)
+    if prose_minutes.looks_like_minutes(subject, body):
+        lines = {item.line for item in found}
+        minutes = prose_minutes.read_minutes(body, message_id=message_id, date=date, author=author)
+        found += [item for item in minutes.items if item.line not in lines]
+    return numbered(found)
+
+
+def numbered(found: list[ExtractedItem]) -> list[ExtractedItem]:
+    """Return items with their ordinal among the items of the same source line, so each has its own id."""
+    seen: Counter[tuple[str, int]] = Counter()
+    result = []
+    for item in found:
+        result.append(replace(item, ordinal=seen[(item.source_id, item.line)]))
+        seen[(item.source_id, item.line)] += 1
+    return result
 
 
 def derive_items(engine: Engine, thread_ids: Iterable[str], meeting_ids: Iterable[str] = ()) -> Counter[str]:
@@ -68,3 +80,26 @@ def rederive_all(engine: Engine) -> Counter[str]:
     with engine.begin() as conn:
         store.clear_items(conn)
     return derive_items(engine, thread_ids, meeting_ids)
+
+
+def tracked_actions(conn: Connection) -> list[TrackedAction]:
+    """Return every action item, followed through later mentions and people's marks, oldest first."""
+    return actions.apply_marks(actions.track_actions(store.stored_items(conn)), store.stored_item_marks(conn))
+
+
+MARK_STATUSES = ("open", "done", "dropped")
+
+
+def mark_action(engine: Engine, item_id: str, status: str, *, by: str, owners: Sequence[str] | None = None,
+                note: str = "") -> TrackedAction:
+    """Record that a person marked an action done, dropped or open (and perhaps reassigned it); return it."""
+    if status not in MARK_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(MARK_STATUSES)}")
+    with engine.begin() as conn:
+        known = {mention.item_id: tracked for tracked in tracked_actions(conn)
+                 for mention in (tracked.item, *tracked.repeats)}
+        if item_id not in known:
+            raise NotFound(f"no action item {item_id!r} (`minutebook actions --json` prints the ids)")
+        store.add_item_mark(conn, ItemMark(item_id, status, None if owners is None else tuple(owners), by, note,
+                                           datetime.now(timezone.utc)))
+        return next(t for t in tracked_actions(conn) if t.item.item_id == known[item_id].item.item_id)

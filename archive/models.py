@@ -411,6 +411,13 @@ class ExtractedItem:
     line: int  # the line of the log or of the message body (from 1; 0 when unknown)
     rule: str  # which rule found it, e.g. "marker ACTION:" or "meeting #agreed"
     due: CalendarDate | None = None  # when the action is due, if its source says
+    context_line: int = 0  # where the discussion that led to it starts (a meeting's topic line); 0: the whole source
+    ordinal: int = 0  # its place among the items found on the same line (a sentence may hold two actions)
+
+    @property
+    def item_id(self) -> str:
+        """Return the item's id: its source and line ("SERIES/MEETING#12", "<message-id>#7", "...#7.2")."""
+        return f"{self.source_id}#{self.line}" + (f".{self.ordinal + 1}" if self.ordinal else "")
 
 
 @dataclass(frozen=True)
@@ -430,6 +437,19 @@ class ItemsPage:
     list_name: str = ""
     list_names: tuple[str, ...] = ()  # every list with items, for the filter
     owner_keys: tuple[tuple[str, str], ...] = ()  # (owner as written, person key) for owners known as people
+    threads: tuple[tuple[str, str], ...] = ()  # (Message-ID, thread id) of the messages items came from
+
+
+@dataclass(frozen=True)
+class ItemMark:
+    """A person's word on an action item: done, dropped or open again, perhaps with new owners."""
+
+    item_id: str  # the action's id: "SOURCE#LINE", as `minutebook actions --json` prints it
+    status: str  # "open", "done" or "dropped"
+    owners: tuple[str, ...] | None  # new owners, or None to keep them
+    by: str  # who marked it
+    note: str
+    created: datetime  # UTC
 
 
 @dataclass(frozen=True)
@@ -440,6 +460,7 @@ class TrackedAction:
     status: str  # "open", "done" or "dropped"
     repeats: tuple[ExtractedItem, ...] = ()  # later mentions: carried over to a meeting, restated in a message
     closed_by: ExtractedItem | None = None  # the line that said it was done or dropped
+    marked: ItemMark | None = None  # the last mark a person put on it, which overrides what text says
 
     @property
     def due(self) -> CalendarDate | None:

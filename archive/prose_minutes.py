@@ -166,7 +166,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     topics: list[str] = []
     found: list[ExtractedItem] = []
     day = date.date() if date else None
-    for section, number, text in _entries(lines, topics):
+    for section, number, text, topic_line in _entries(lines, topics):
         text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)", "", text)
         if section == "actions":
             item = _action(text, _ACTION_ENTRIES, attendees, day, author)
@@ -177,7 +177,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
             item = _action(text, _ACTION_SENTENCES, attendees, day, author) or _sentence_decision(text)
         if item is not None:
             kind, what, owners, due, rule = item
-            found.append(ExtractedItem(kind, what, owners, date, "message", message_id, number, rule, due))
+            found.append(ExtractedItem(kind, what, owners, date, "message", message_id, number, rule, due, topic_line))
     return ProseMinutes(attendees, tuple(topics), tuple(found))
 
 
@@ -207,8 +207,8 @@ def _split_names(text: str) -> list[str]:
     return [part.strip(" .") for part in parts if re.fullmatch(_NAME, part.strip(" ."))]
 
 
-def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, str]]:
-    """Yield (section, line number, text) for every list entry and narrative sentence, collecting topics.
+def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, str, int]]:
+    """Yield (section, line number, text, topic's line) for every list entry and narrative sentence, collecting topics.
 
     A section ("actions", "decisions") lasts from its heading to the next plain paragraph; a
     labelled line ("Outcome: ...", "AI Ana: ...") is an entry of its own kind wherever it is.
@@ -217,6 +217,7 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
     current = section  # the kind of the entry being read
     paragraph: list[tuple[int, str]] = []  # its (line number, text) pieces
     listed = False  # whether the section's list has begun (a plain paragraph then ends it)
+    topic_line = 0  # where the topic in force was titled
     for number, line in enumerate(lines, 1):
         following = lines[number] if number < len(lines) else ""
         heading = _heading(line, following, in_list=section != "narrative")
@@ -224,12 +225,13 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
         bullet = _BULLET.match(line) if label is None else None
         starts = heading or label or bullet or _ATTENDEES.match(line) or _ABSENT.match(line)
         if starts or not line.strip():
-            yield from _flushed(current, paragraph)
+            yield from _flushed(current, paragraph, topic_line)
             paragraph = []
         if heading is not None:
             kind, rest = heading
             if kind == "topic":
                 topics.append(rest)
+                topic_line = number
                 section, current, listed = "narrative", "narrative", False
             elif rest:
                 current, paragraph = kind, [(number, rest)]  # "Outcome: ..." is one entry, not a list
@@ -250,7 +252,7 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
                     section = "narrative"  # a plain paragraph after a list ends the list
                 current = section
             paragraph.append((number, line.strip()))
-    yield from _flushed(current, paragraph)
+    yield from _flushed(current, paragraph, topic_line)
 
 
 def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | None:
@@ -274,19 +276,19 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
     return None
 
 
-def _flushed(section: str, paragraph: list[tuple[int, str]]) -> Iterator[tuple[str, int, str]]:
+def _flushed(section: str, paragraph: list[tuple[int, str]], topic_line: int) -> Iterator[tuple[str, int, str, int]]:
     """Yield a paragraph as one list entry, or as its sentences when it is narrative."""
     if not paragraph or section in ("agenda", "skip"):
         return
     if section == "decisions":
         for number, sentence in _sentences(paragraph):
-            yield section, number, sentence
+            yield section, number, sentence, topic_line
         return
     if section != "narrative":
-        yield section, paragraph[0][0], " ".join(text for _number, text in paragraph)
+        yield section, paragraph[0][0], " ".join(text for _number, text in paragraph), topic_line
         return
     for number, sentence in _sentences(paragraph):
-        yield section, number, sentence
+        yield section, number, sentence, topic_line
 
 
 _SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"(])")

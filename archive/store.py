@@ -17,6 +17,7 @@ from archive.models import (
     Address,
     Attachment,
     ExtractedItem,
+    ItemMark,
     ListSummary,
     Meeting,
     MeetingSummary,
@@ -191,6 +192,21 @@ extracted_items = sa.Table(
     sa.Column("source_id", sa.Text, nullable=False, index=True),
     sa.Column("line", sa.Integer, nullable=False),
     sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("context_line", sa.Integer, nullable=False, default=0),
+    sa.Column("ordinal", sa.Integer, nullable=False, default=0),
+)
+
+# What people said of action items (done, dropped, reassigned): primary data, which rebuild keeps.
+item_marks = sa.Table(
+    "item_marks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("item_id", sa.Text, nullable=False, index=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("owners_json", sa.Text),  # null: the owners stay as found
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),  # naive UTC
 )
 
 MESSAGE_SUMMARY_COLUMNS = (
@@ -676,13 +692,15 @@ def _view(row: Sequence[Any], lists: tuple[str, ...]) -> MessageView:
 
 
 def data_version(conn: Connection) -> tuple[int, ...]:
-    """Return a cheap fingerprint that changes whenever messages, lists or threads change."""
+    """Return a cheap fingerprint that changes whenever messages, lists, threads, items or marks change."""
     counts = sa.select(
         sa.select(sa.func.max(messages.c.id)).scalar_subquery(),
         sa.select(sa.func.count()).select_from(message_lists).scalar_subquery(),
         sa.select(sa.func.count()).select_from(threads).scalar_subquery(),
         sa.select(sa.func.count()).select_from(pending_threading).scalar_subquery(),
         sa.select(sa.func.count()).select_from(thread_aliases).scalar_subquery(),
+        sa.select(sa.func.max(extracted_items.c.id)).scalar_subquery(),  # items are written anew, never edited
+        sa.select(sa.func.max(item_marks.c.id)).scalar_subquery(),
     )
     return tuple(value or 0 for value in conn.execute(counts).one())
 
@@ -1225,7 +1243,9 @@ def replace_items(conn: Connection, *, thread_ids: Sequence[str] = (), meeting_s
         conn.execute(extracted_items.delete().where(extracted_items.c.source_kind == "meeting", extracted_items.c.source_id.in_(chunk)))
     rows = [{"kind": item.kind, "text": item.text, "owners_json": json.dumps(item.owners, ensure_ascii=False),
              "date": _utc_naive(item.date), "due": item.due, "source_kind": item.source_kind,
-             "source_id": item.source_id, "line": item.line, "rule": item.rule} for item in found]
+             "source_id": item.source_id, "line": item.line, "rule": item.rule, "context_line": item.context_line,
+             "ordinal": item.ordinal}
+            for item in found]
     if rows:
         conn.execute(extracted_items.insert(), rows)
 
@@ -1239,7 +1259,23 @@ def stored_items(conn: Connection) -> list[ExtractedItem]:
     """Return every stored item, oldest first (undated last), in the order they were found."""
     query = sa.select(extracted_items).order_by(extracted_items.c.date.is_(None), extracted_items.c.date, extracted_items.c.id)
     return [ExtractedItem(row.kind, row.text, tuple(json.loads(row.owners_json)), _utc_aware(row.date),
-                          row.source_kind, row.source_id, row.line, row.rule, row.due)
+                          row.source_kind, row.source_id, row.line, row.rule, row.due, row.context_line,
+                          row.ordinal)
+            for row in conn.execute(query)]
+
+
+def add_item_mark(conn: Connection, mark: ItemMark) -> None:
+    """Record a person's mark on an action item."""
+    owners = None if mark.owners is None else json.dumps(mark.owners, ensure_ascii=False)
+    conn.execute(item_marks.insert().values(item_id=mark.item_id, status=mark.status, owners_json=owners, by=mark.by,
+                                            note=mark.note, created=_utc_naive(mark.created)))
+
+
+def stored_item_marks(conn: Connection) -> list[ItemMark]:
+    """Return every mark put on action items, oldest first."""
+    query = sa.select(item_marks).order_by(item_marks.c.created, item_marks.c.id)
+    return [ItemMark(row.item_id, row.status, None if row.owners_json is None else tuple(json.loads(row.owners_json)),
+                     row.by, row.note, _utc_aware(row.created) or datetime.now(timezone.utc))
             for row in conn.execute(query)]
 
 

@@ -153,7 +153,7 @@ ITEM_KINDS = ("action", "decision")
 
 def item_key(item: ExtractedItem) -> str:
     """Return the index key of an action item or decision: its kind and exact source."""
-    return f"{item.kind}:{item.source_kind}:{item.source_id}:{item.line}"
+    return f"{item.kind}:{item.source_kind}:{item.item_id}"
 
 
 def item_source_of(key: str) -> str:

@@ -163,7 +163,8 @@ def test_actions_and_decisions_json_from_meetings_and_messages(runner: FlaskCliR
     runner.invoke(cli, ["ingest", *map(str, sorted((DATA.parent.parent / "examples" / "meetings").glob("*.log.txt")))])
     runner.invoke(cli, ["ingest", str(DATA.parent.parent / "examples" / "mail" / "lanternfish-dev.mbox"), "--workers", "0"])
     actions = [json.loads(line) for line in runner.invoke(cli, ["actions", "--json"]).output.splitlines()]
-    assert set(actions[0]) == {"id", "text", "owners", "status", "date", "due", "source", "rule", "repeated", "closed_by"}
+    assert set(actions[0]) == {"id", "text", "owners", "status", "date", "due", "source", "rule", "repeated", "closed_by",
+                               "marked"}
     checklist = actions[0]
     assert (checklist["text"], checklist["owners"], checklist["status"]) == (
         "priya to draft the release checklist", ["priya"], "done")

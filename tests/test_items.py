@@ -69,3 +69,28 @@ def test_a_marked_line_inside_minutes_is_found_once() -> None:
     found = message_items("m", "Meeting minutes", None, body)
     assert [(i.text, i.rule) for i in found] == [("Jane to send the draft", "marker ACTION:"),
                                                  ("book the room", "action list: NAME: task")]
+
+
+def test_a_person_marks_an_action_dropped_and_reassigns_another(runner: FlaskCliRunner) -> None:
+    runner.invoke(cli, ["ingest", PROSE, "--list", "storage-dev", "--workers", "0"])
+    chair = next(a for a in actions(runner) if a["text"] == "chair the next community call")
+    result = runner.invoke(cli, ["mark", str(chair["id"]), "dropped", "--by", "Jane Okafor", "--note", "call cancelled"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("dropped: chair the next community call")
+    dropped = actions(runner, "--status", "dropped")
+    assert [(a["text"], a["marked"]["by"], a["marked"]["note"]) for a in dropped] == [  # type: ignore[index]
+        ("chair the next community call", "Jane Okafor", "call cancelled")]
+    review = next(a for a in actions(runner) if a["owners"] == ["Lars Nilsson"])
+    runner.invoke(cli, ["mark", str(review["id"]), "open", "--by", "Jane Okafor", "--owner", "Ana Souza"])
+    assert review["id"] in [a["id"] for a in actions(runner, "--owner", "Ana Souza")]
+    # A mark is people's word, not derived from text: a rebuild keeps it, and search follows it.
+    runner.invoke(cli, ["rebuild"])
+    assert [a["text"] for a in actions(runner, "--status", "dropped")] == ["chair the next community call"]
+    hits = json_rows(runner, "search", "is:dropped", "community", "call")
+    assert [hit["title"] for hit in hits] == ["chair the next community call"]
+
+
+def test_marking_an_unknown_item_is_a_clear_error(runner: FlaskCliRunner) -> None:
+    runner.invoke(cli, ["ingest", PROSE, "--list", "storage-dev", "--workers", "0"])
+    result = runner.invoke(cli, ["mark", "nothing#1", "done", "--by", "me"])
+    assert result.exit_code != 0 and "no action item 'nothing#1'" in str(result.exception)

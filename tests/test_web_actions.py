@@ -51,6 +51,17 @@ def test_decision_log_newest_first_and_by_words(sample_client: FlaskClient) -> N
     assert texts(page(sample_client, "/decisions/?year=2023")) == []
 
 
+def test_each_decision_links_to_the_discussion_that_led_to_it(sample_client: FlaskClient) -> None:
+    rows = page(sample_client, "/decisions/?q=python+3.8").select("li.hit")
+    meeting = {a.get_text(): a["href"] for a in rows[1].select(".meta a")}
+    assert meeting["the discussion, from its topic"].startswith("/meetings/lanternfish_core/")
+    topic_line = int(meeting["the discussion, from its topic"].split("#l-")[1])
+    decided_line = int(next(href for text, href in meeting.items() if "line" in text).split("#l-")[1])
+    assert topic_line < decided_line
+    thread = {a.get_text(): a["href"] for a in rows[0].select(".meta a")}["the discussion (thread)"]
+    assert thread.startswith("/t/") and sample_client.get(thread).status_code == 200
+
+
 def test_feeds_of_a_persons_action_items_and_of_the_decision_log(sample_client: FlaskClient) -> None:
     import xml.etree.ElementTree as ET
 
@@ -106,3 +117,23 @@ def test_due_dates_as_an_icalendar_feed(tmp_path_factory: object) -> None:
     assert summaries["[done] draft the new release policy and post it to the list"] == "2024-03-15"
     assert all("Jane Okafor" in str(event["description"]) for event in events)
     assert str(events[0]["url"]).startswith("http://localhost/m/")
+
+
+def test_a_mark_shows_who_closed_an_action_and_why(tmp_path_factory: object) -> None:
+    from archive import items, settings
+    from tests.conftest import DATA, client_on, imported
+
+    directory = imported(tmp_path_factory.mktemp("marked"),  # type: ignore[attr-defined]
+                         ([DATA / "minutes-prose" / "minutes.mbox"], "storage-dev"))
+    engine = settings.engine_for(settings.data_dir(directory))
+    with engine.connect() as conn:
+        chair = next(t for t in items.tracked_actions(conn) if t.item.text == "chair the next community call")
+    items.mark_action(engine, chair.item.item_id, "dropped", by="Jane Okafor", note="the call is cancelled")
+    engine.dispose()
+    client = client_on(directory)
+    row = " ".join(page(client, "/actions/?status=dropped").select_one("li.hit").get_text().split())
+    assert "chair the next community call" in row
+    assert "marked dropped by Jane Okafor on" in row and "“the call is cancelled”" in row
+    person = page(client, "/people/mei-lin/")
+    dropped = person.select_one("#actions-dropped-h").find_parent("section").get_text(" ")
+    assert "chair the next community call" in dropped and "marked dropped by Jane Okafor" in " ".join(dropped.split())
