@@ -83,6 +83,9 @@ _DECISION_SENTENCES = (
     ("prose: the group approved", re.compile(
         rf"\b{_GROUP}\s+(?:unanimously\s+)?(?P<what>(?:approved|accepted|adopted|rejected|endorsed|ratified)\s+.+)",
         re.IGNORECASE)),
+    ("prose: it was approved", re.compile(
+        r"\A(?P<what>(?:the|our|a|an)\s+(?!question|idea|issue)[^,;]{3,120}?\s+(?:was|were)\s+(?:formally\s+|unanimously\s+)?"
+        r"(?:approved|accepted|adopted|ratified|agreed)\b(?!\s+(?:by\s+)?(?:last|earlier|previously|upstream)).*)", re.IGNORECASE)),
     ("prose: motion carried", re.compile(
         r"\b(?:the\s+)?motion\s+to\s+(?P<what>.+?)\s+(?:was\s+)?(?:carried|passed|approved|adopted)\b", re.IGNORECASE)),
 )
@@ -163,18 +166,19 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     """
     lines = _own_lines(body)
     attendees = _attendees(lines)
+    people = attendees + tuple(name for name in _mentioned_names(lines) if name not in attendees)
     topics: list[str] = []
     found: list[ExtractedItem] = []
     day = date.date() if date else None
     for section, number, text, topic_line in _entries(lines, topics):
         text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)", "", text)
         if section == "actions":
-            item = _action(text, _ACTION_ENTRIES, attendees, day, author)
+            item = _action(text, _ACTION_ENTRIES, people, day, author)
         elif section == "decisions":
             # "Outcome: none yet. Kenji to ask ..." holds an action beside (or instead of) the decision.
-            item = _action(text, _NAME_TO, attendees, day, author) or _listed_decision(text)
+            item = _action(text, _NAME_TO, people, day, author) or _listed_decision(text)
         else:
-            item = _action(text, _ACTION_SENTENCES, attendees, day, author) or _sentence_decision(text)
+            item = _action(text, _ACTION_SENTENCES, people, day, author) or _sentence_decision(text)
         if item is not None:
             kind, what, owners, due, rule = item
             found.append(ExtractedItem(kind, what, owners, date, "message", message_id, number, rule, due, topic_line))
@@ -197,7 +201,28 @@ def _attendees(lines: list[str]) -> tuple[str, ...]:
             else:
                 break
         return tuple(_split_names(text) + names)
+    return _attendees_in_prose(lines)
+
+
+# "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
+_ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
+                       r"few of us|those present)\b[^.:()]{0,60}?[:(]\s*(?P<names>[^.:)]+)", re.IGNORECASE)
+
+
+def _attendees_in_prose(lines: list[str]) -> tuple[str, ...]:
+    """Return the people a sentence says attended, when the minutes have no attendees line."""
+    text = " ".join(line.strip() for line in lines)
+    for match in _ATTENDED.finditer(text):
+        names = _split_names(match["names"])
+        if sum(1 for name in names if len(name.split()) > 1) >= 2:
+            return tuple(names)
     return ()
+
+
+def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
+    """Return the full names ("Valentina Greco") the minutes mention anywhere, for first names to resolve to."""
+    found = re.findall(r"\b[A-Z][a-z\u00C0-\u024F'’-]+\s+(?:(?:de|da|van|von|der)\s+)?[A-Z][\w'’-]+", " ".join(lines))
+    return tuple(dict.fromkeys(name for name in found if name.split()[0].casefold() not in _NOBODY))
 
 
 def _split_names(text: str) -> list[str]:
@@ -298,7 +323,8 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
 _CLAUSE_BREAK = re.compile(r"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])")
 # What trails a task without being part of it: ", so we have something to compare against".
-_TRAILER = re.compile(r",\s+(?:so|because|since|as|which|so that|in order to|given that|now that)\b.*\Z")
+_TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
+                      r"now that|but)\b|;|\s+[–—]\s+).*\Z")
 
 
 def _main_clause(task: str) -> str:
@@ -360,11 +386,17 @@ def _owners(written: str, attendees: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _full_name(name: str, attendees: tuple[str, ...]) -> str:
-    """Return an attendee's full name for a first name ("Jane" -> "Jane Okafor") when it is unambiguous."""
+    """Return a person's full name for a first name ("Jane" -> "Jane Okafor") when it is unambiguous.
+
+    attendees holds the attendees first, then others the minutes name in full.
+    """
     if name in attendees:
         return name
     matching = [attendee for attendee in attendees if attendee.split()[0] == name.split()[0]]
-    return matching[0] if len(matching) == 1 and len(name.split()) == 1 else name
+    if len(name.split()) > 1 or not matching:
+        return name
+    present = [attendee for attendee in matching if attendee in attendees[: len(matching)]]
+    return matching[0] if len(set(matching)) == 1 else (present[0] if len(present) == 1 else name)
 
 
 def _listed_decision(text: str) -> Found | None:
@@ -389,7 +421,7 @@ def _decision(text: str) -> tuple[str, str] | None:
     for rule, pattern in _DECISION_SENTENCES:
         match = pattern.search(text)
         if match:
-            return match["what"].strip().rstrip("."), rule
+            return _main_clause(match["what"]).strip().rstrip("."), rule
     return None
 
 
