@@ -17,13 +17,14 @@ from types import MappingProxyType
 
 from sqlalchemy.engine import Connection
 
-from archive import actions, items, meetings, memo, people, store
+from archive import actions, items, linking, meetings, memo, people, store
 from archive.errors import NotFound
 from archive.models import (
     ExtractedItem,
     ItemsPage,
     ListOverview,
     ListPage,
+    MeetingPage,
     MessageFeed,
     MessagePage,
     MessageSummary,
@@ -147,7 +148,13 @@ def thread_page(conn: Connection, thread_id: str, *, list_name: str | None = Non
     entries = store.thread_entries(conn, thread_id, bodies=True)
     previous, following = store.neighbour_threads(conn, context, summary) if context else (None, None)
     shown = by_date(entries) if flat else entries
-    return ThreadPage(ThreadView(summary, lists, tuple(shown)), context, flat, previous, following)
+    return ThreadPage(ThreadView(summary, lists, tuple(shown)), context, flat, previous, following,
+                      linking.thread_panel(conn, thread_id))
+
+
+def meeting_page(conn: Connection, series: str, meeting_id: str) -> MeetingPage:
+    """Return a meeting's minutes with what its log links to and what links to the meeting."""
+    return replace(meetings.meeting_page(conn, series, meeting_id), links=linking.meeting_panel(conn, series, meeting_id))
 
 
 def relatives(entries: Sequence[ThreadEntry], message_id: str) -> tuple[ThreadEntry | None, tuple[MessageSummary, ...]]:
@@ -166,12 +173,13 @@ def message_page(conn: Connection, message_id: str, *, version: int = 1) -> Mess
         raise NotFound(f"no message {message_id!r}" + (f" version {version}" if version > 1 else ""))
     thread_id = store.message_thread_id(conn, message_id)
     summary = store.thread_summary(conn, thread_id) if thread_id else None
+    panel = linking.message_panel(conn, message_id)
     if thread_id is None or summary is None:
-        return MessagePage(message, None, None, (), len(keys))
+        return MessagePage(message, None, None, (), len(keys), panel)
     entries = store.thread_entries(conn, thread_id, bodies=False)
     parent, replies = relatives(entries, message_id)
     thread = ThreadView(summary, store.thread_list_names(conn, thread_id), tuple(entries))
-    return MessagePage(message, thread, parent, replies, len(keys))
+    return MessagePage(message, thread, parent, replies, len(keys), panel)
 
 
 def _message_key(conn: Connection, message_id: str, version: int) -> int:

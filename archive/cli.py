@@ -15,9 +15,9 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from archive import browse, derive, indexing, items, meetings, pipeline, searching, store
+from archive import browse, derive, indexing, items, linking, meetings, pipeline, searching, store
 from archive.errors import MinutebookError
-from archive.models import ExtractedItem, Meeting
+from archive.models import ExtractedItem, LinkView, Meeting
 from archive.web import create_app
 from archive.web.db import get_engine, get_index_dir
 from ingest import sources
@@ -83,6 +83,7 @@ def rebuild() -> None:
     click.echo(f"replayed {meetings.rebuild(get_engine())} meetings")
     found = items.rederive_all(get_engine())
     click.echo(f"found {found['action']} action items and {found['decision']} decisions")
+    click.echo(f"found {linking.rederive_all(get_engine())} references")
     click.echo(f"indexed {indexing.rebuild_index(get_engine(), get_index_dir())} messages")
 
 
@@ -189,6 +190,38 @@ def mark_command(item_id: str, status: str, by: str, owners: tuple[str, ...], no
     tracked = items.mark_action(get_engine(), item_id, status, by=by, owners=owners or None, note=note)
     indexing.update_item_documents(get_engine(), get_index_dir())
     click.echo(f"{tracked.status}: {tracked.item.text} (owners: {', '.join(tracked.item.owners) or 'nobody named'})")
+
+
+@cli.command("links")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, required=True, help="One JSON object.")
+def links_command(ref: str, as_json: bool) -> None:
+    """Print what REF (a Message-ID, meeting id, review key or URL) links to and what links to it."""
+    with get_engine().connect() as conn:
+        key = linking.key_of(conn, ref)
+        target = linking.resolve(conn, [key]).get(key)
+        if target and target[0] == "message":
+            panel = linking.message_panel(conn, target[1])
+        elif target and target[0] == "meeting":
+            panel = linking.meeting_panel(conn, *target[1].split("/", 1))
+        else:
+            panel = linking.key_panel(conn, key)
+    row = {"key": key, "resolved": _target_row(target), "outgoing": [_link_row(view) for view in panel.outgoing],
+           "incoming": [_link_row(view) for view in panel.incoming]}
+    click.echo(json.dumps(row, ensure_ascii=False))
+
+
+def _target_row(target: tuple[str, str] | None) -> dict[str, str] | None:
+    """Return where a key resolves to, as the links command prints it."""
+    return None if target is None else {"kind": target[0], "id": target[1]}
+
+
+def _link_row(view: LinkView) -> dict[str, Any]:
+    """Return one link as the links command prints it."""
+    link = view.link
+    return {"key": link.key, "kind": link.kind, "resolved": _target_row(view.target), "url": link.url or None,
+            "source": {"kind": link.source_kind, "id": link.source_id, "line": link.line},
+            "date": link.date.isoformat() if link.date else None, "snippet": link.snippet}
 
 
 @cli.command("decisions")

@@ -273,6 +273,7 @@ class ThreadPage:
     flat: bool
     previous: ThreadSummary | None
     next: ThreadSummary | None
+    links: LinkPanel = field(default_factory=lambda: LinkPanel((), ()))  # what it links to, and what links to it
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,7 @@ class MessagePage:
     parent: ThreadEntry | None
     replies: tuple[MessageSummary, ...]
     versions: int
+    links: LinkPanel = field(default_factory=lambda: LinkPanel((), ()))  # what it links to, and what links to it
 
 
 @dataclass(frozen=True)
@@ -396,6 +398,7 @@ class MeetingPage:
 
     summary: MeetingSummary
     meeting: Meeting
+    links: LinkPanel = field(default_factory=lambda: LinkPanel((), ()))  # what it links to, and what links to it
 
 
 @dataclass(frozen=True)
@@ -438,6 +441,48 @@ class ItemsPage:
     list_names: tuple[str, ...] = ()  # every list with items, for the filter
     owner_keys: tuple[tuple[str, str], ...] = ()  # (owner as written, person key) for owners known as people
     threads: tuple[tuple[str, str], ...] = ()  # (Message-ID, thread id) of the messages items came from
+
+
+@dataclass(frozen=True)
+class FoundLink:
+    """A reference a message or meeting log makes, as stored: where it is, and the key it names."""
+
+    source_kind: str  # "message" or "meeting"
+    source_id: str  # a Message-ID or "SERIES/MEETING"
+    line: int  # the line of the body or log it is on
+    key: str  # what it names, normalised (archive/links.py)
+    kind: str  # message, meeting, review, bug or commit
+    url: str  # as written ("" when not written as a URL)
+    anchor: int  # the line of a meeting a URL points at (#l-N), else 0
+    date: datetime | None  # the source's date
+    snippet: str  # the line, for showing it in context
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A reference as a page shows it: what it names, where that is in the archive, and its source's title."""
+
+    link: FoundLink
+    target: tuple[str, str] | None  # ("message", Message-ID), ("meeting", "SERIES/MEETING") or ("review", key)
+    title: str  # the subject or meeting title of the source
+
+
+@dataclass(frozen=True)
+class LinkPanel:
+    """What a message, thread, meeting or review links to, and what links to it."""
+
+    outgoing: tuple[LinkView, ...]
+    incoming: tuple[LinkView, ...]
+
+
+@dataclass(frozen=True)
+class ReferencePage:
+    """Everything the archive knows of one key: what it is here (a review's own thread) and what mentions it."""
+
+    key: str
+    target: tuple[str, str] | None  # what the key resolves to in this archive, if anything
+    thread_id: str | None  # the thread of an imported review or message
+    links: LinkPanel
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from types import FrameType
 
 from sqlalchemy.engine import Engine
 
-from archive import derive, indexing, items, meetings, store
+from archive import derive, indexing, items, linking, meetings, store
 from archive.errors import IngestError, MessageRejected
 from archive.models import ImportSummary, RawItem, SourceError
 from archive.store import PreparedMessage
@@ -79,6 +79,7 @@ def import_paths(
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)
     found = items.derive_items(engine, touched, meetings_written)
+    linking.derive_links(engine, touched, meetings_written)
     indexed = indexing.update_index(engine, index_dir, touched, meeting_ids=meetings_written,
                                     procs=index_procs) if index_dir else 0
     return ImportSummary(

@@ -37,7 +37,7 @@ _FOOTER_RULE = "_" * 30
 _LOG_COMMAND = re.compile(r"#\w+")
 
 
-def _linkifier() -> LinkifyIt:
+def url_matcher() -> LinkifyIt:
     """Return a linkify-it matcher for explicit URLs only (no bare domains, no mailto:)."""
     # Fuzzy matching would link file names such as setup.py (.py is a country's domain).
     linkify = LinkifyIt(options={"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
@@ -46,7 +46,7 @@ def _linkifier() -> LinkifyIt:
     return linkify
 
 
-_LINKIFY = _linkifier()
+URL_MATCHER = url_matcher()
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def _plain(text: str, show_addresses: bool) -> str:
 
 def linkify(text: str, *, show_addresses: bool) -> Markup:
     """Return text as HTML with its http, https and ftp URLs made into links."""
-    matches = _LINKIFY.match(text) if "://" in text else None
+    matches = URL_MATCHER.match(text) if "://" in text else None
     if not matches:
         return Markup(_plain(text, show_addresses))
     pieces: list[str] = []

@@ -17,6 +17,7 @@ from archive.models import (
     Address,
     Attachment,
     ExtractedItem,
+    FoundLink,
     ItemMark,
     ListSummary,
     Meeting,
@@ -207,6 +208,31 @@ item_marks = sa.Table(
     sa.Column("by", sa.Text, nullable=False),
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("created", sa.DateTime, nullable=False),  # naive UTC
+)
+
+# References found in messages and meeting logs (archive/links.py), one row each: derived at import
+# and by rebuild. What a key resolves to is looked up when read, so a later import resolves it.
+links = sa.Table(
+    "links",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source_kind", sa.Text, nullable=False),  # "message" or "meeting"
+    sa.Column("source_id", sa.Text, nullable=False, index=True),  # Message-ID or "SERIES/MEETING"
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("key", sa.Text, nullable=False, index=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("anchor", sa.Integer, nullable=False),
+    sa.Column("date", sa.DateTime),  # the source's, naive UTC
+    sa.Column("snippet", sa.Text, nullable=False),  # the line it is on
+)
+
+# Other keys of one thing: a Gerrit change's "change-id:I..." names "gerrit:host/N".
+link_aliases = sa.Table(
+    "link_aliases",
+    metadata,
+    sa.Column("alias", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, nullable=False, index=True),
 )
 
 MESSAGE_SUMMARY_COLUMNS = (
@@ -1282,3 +1308,116 @@ def stored_item_marks(conn: Connection) -> list[ItemMark]:
 def item_counts(conn: Connection) -> dict[str, int]:
     """Return how many items of each kind are stored."""
     return dict(conn.execute(sa.select(extracted_items.c.kind, sa.func.count()).group_by(extracted_items.c.kind)).all())
+
+
+def thread_bodies(conn: Connection, thread_ids: Sequence[str]
+                  ) -> Iterator[tuple[str, datetime | None, str, list[str]]]:
+    """Yield (Message-ID, date, body, recipient and sender addresses) of the messages in these threads."""
+    members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
+    query = sa.select(messages.c.message_id, messages.c.date, messages.c.body, messages.c.from_email,
+                      messages.c.to_json, messages.c.cc_json).where(messages.c.message_id.in_(members))
+    for message_id, date, body, sender, to_json, cc_json in conn.execute(query):
+        addresses = [sender] + [a.email for a in _addresses(to_json) + _addresses(cc_json)]
+        yield message_id, _utc_aware(date), body, addresses
+
+
+def replace_links(conn: Connection, *, thread_ids: Sequence[str] = (), meeting_sources: Sequence[str] = (),
+                  found: Sequence[FoundLink] = ()) -> None:
+    """Forget the links of these threads' messages and these meetings, then store found."""
+    if thread_ids:
+        members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
+        conn.execute(links.delete().where(links.c.source_kind == "message", links.c.source_id.in_(members)))
+    for chunk in _chunks(list(meeting_sources), 500):
+        conn.execute(links.delete().where(links.c.source_kind == "meeting", links.c.source_id.in_(chunk)))
+    rows = [{"source_kind": f.source_kind, "source_id": f.source_id, "line": f.line, "key": f.key, "kind": f.kind,
+             "url": f.url, "anchor": f.anchor, "date": _utc_naive(f.date), "snippet": f.snippet} for f in found]
+    if rows:
+        conn.execute(links.insert(), rows)
+
+
+def clear_links(conn: Connection) -> None:
+    """Forget every derived link (before deriving them all again)."""
+    conn.execute(links.delete())
+
+
+def add_link_aliases(conn: Connection, aliases: dict[str, str]) -> None:
+    """Record that each alias key names the same thing as its key."""
+    if aliases:
+        conn.execute(_insert_ignoring_conflicts(conn, link_aliases), [{"alias": a, "key": k} for a, k in aliases.items()])
+
+
+def same_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
+    """Return keys with every alias of them and every key they are aliases of."""
+    wanted = set(keys)
+    query = sa.select(link_aliases.c.alias, link_aliases.c.key).where(
+        sa.or_(link_aliases.c.alias.in_(list(wanted)), link_aliases.c.key.in_(list(wanted))))
+    for alias, key in conn.execute(query):
+        wanted |= {alias, key}
+    return wanted
+
+
+def _found_links(conn: Connection, query: Any) -> list[FoundLink]:
+    """Run a query of link rows, oldest first."""
+    query = query.order_by(links.c.date.is_(None), links.c.date, links.c.source_id, links.c.line)
+    return [FoundLink(row.source_kind, row.source_id, row.line, row.key, row.kind, row.url, row.anchor,
+                      _utc_aware(row.date), row.snippet) for row in conn.execute(query)]
+
+
+def links_from(conn: Connection, source_kind: str, source_ids: Sequence[str]) -> list[FoundLink]:
+    """Return the references these messages or meetings make."""
+    found: list[FoundLink] = []
+    for chunk in _chunks(list(source_ids), 500):
+        found += _found_links(conn, sa.select(links).where(links.c.source_kind == source_kind,
+                                                           links.c.source_id.in_(chunk)))
+    return found
+
+
+def links_to(conn: Connection, keys: Iterable[str]) -> list[FoundLink]:
+    """Return every reference made to any of these keys, oldest first."""
+    return _found_links(conn, sa.select(links).where(links.c.key.in_(sorted(set(keys)))))
+
+
+def link_keys(conn: Connection, source_kind: str, source_ids: Sequence[str]) -> dict[str, list[str]]:
+    """Return the keys each of these messages or meetings references (for the search index)."""
+    found: dict[str, list[str]] = {}
+    for chunk in _chunks(sorted(set(source_ids)), 500):
+        query = sa.select(links.c.source_id, links.c.key).where(links.c.source_kind == source_kind,
+                                                               links.c.source_id.in_(chunk))
+        for source_id, key in conn.execute(query):
+            found.setdefault(source_id, []).append(key)
+    return found
+
+
+def existing_message_ids(conn: Connection, message_ids: Iterable[str]) -> set[str]:
+    """Return which of these Message-IDs the archive holds."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(message_ids)), 500):
+        found |= set(conn.execute(sa.select(messages.c.message_id).where(messages.c.message_id.in_(chunk))).scalars())
+    return found
+
+
+def meeting_sources_of(conn: Connection, meeting_ids: Iterable[str]) -> dict[str, str]:
+    """Return "SERIES/MEETING" for each of these meeting ids the archive holds."""
+    wanted = sorted(set(meeting_ids))
+    query = sa.select(meetings.c.meeting_id, meetings.c.series).where(meetings.c.meeting_id.in_(wanted))
+    return {meeting_id: f"{series}/{meeting_id}" for meeting_id, series in conn.execute(query)}
+
+
+def source_titles(conn: Connection, message_ids: Iterable[str], meeting_ids: Iterable[str]) -> dict[str, str]:
+    """Return the subject of each message and the title of each meeting ("SERIES/MEETING"), by id."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(message_ids)), 500):
+        query = sa.select(messages.c.message_id, messages.c.subject).where(messages.c.message_id.in_(chunk))
+        found.update({message_id: subject for message_id, subject in conn.execute(query)})
+    wanted = {source.split("/", 1)[-1]: source for source in meeting_ids}
+    for chunk in _chunks(sorted(wanted), 500):
+        query = sa.select(meetings.c.meeting_id, meetings.c.title).where(meetings.c.meeting_id.in_(chunk))
+        found.update({wanted[meeting_id]: title or meeting_id for meeting_id, title in conn.execute(query)})
+    return found
+
+
+def thread_message_ids(conn: Connection, thread_id: str) -> list[str]:
+    """Return the Message-IDs of a thread's messages (not its ghosts), in display order."""
+    query = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id == thread_id,
+                                                       thread_nodes.c.ghost.is_(False)).order_by(thread_nodes.c.position)
+    return list(conn.execute(query).scalars())

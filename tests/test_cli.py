@@ -55,7 +55,8 @@ def test_rebuild_keeps_the_same_threads(runner: FlaskCliRunner) -> None:
     before = runner.invoke(cli, ["threads", "--json"]).output
     result = runner.invoke(cli, ["rebuild"])
     assert result.output.splitlines() == ["rebuilt 2 threads", "replayed 0 meetings",
-                                          "found 0 action items and 0 decisions", "indexed 4 messages"]
+                                          "found 0 action items and 0 decisions", "found 0 references",
+                                          "indexed 4 messages"]
     assert runner.invoke(cli, ["threads", "--json"]).output == before
 
 

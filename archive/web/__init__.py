@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     app.config["DATA_DIR"] = str(settings.data_dir(app.config["DATA_DIR"]))
 
-    from archive.web import actions, db, errors, feeds, lists, meetings, messages, people, render, search, threads, urls
+    from archive.web import actions, db, errors, feeds, lists, meetings, messages, people, refs, render, search, threads, urls
 
     # Message-IDs may hold "//", which must reach the converter rather than be merged away.
     app.url_map.merge_slashes = False
@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     render.init_app(app)
     errors.init_app(app)
-    for blueprint in (lists.bp, threads.bp, messages.bp, people.bp, search.bp, meetings.bp, actions.bp):
+    for blueprint in (lists.bp, threads.bp, messages.bp, people.bp, search.bp, meetings.bp, actions.bp, refs.bp):
         app.register_blueprint(blueprint)
         app.register_blueprint(blueprint, url_prefix="/api", name=f"api_{blueprint.name}")
     app.register_blueprint(feeds.bp)

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, Response
 
-from archive import meetings
+from archive import browse, meetings
 from archive import minutes as writer
 from archive.web import render
 from archive.web.db import get_engine
@@ -35,7 +35,7 @@ def series(series: str) -> Response:
 def minutes(series: str, meeting_id: str) -> Response:
     """Show a meeting's minutes: topics with their items, action items by person, people present."""
     with get_engine().connect() as conn:
-        data = meetings.meeting_page(conn, series, meeting_id)
+        data = browse.meeting_page(conn, series, meeting_id)
     return render.page("meetings/minutes.html", data)
 
 
@@ -43,7 +43,7 @@ def minutes(series: str, meeting_id: str) -> Response:
 def log(series: str, meeting_id: str) -> Response:
     """Show a meeting's whole log, every line with its own anchor (#l-N)."""
     with get_engine().connect() as conn:
-        data = meetings.meeting_page(conn, series, meeting_id)
+        data = browse.meeting_page(conn, series, meeting_id)
     return render.page("meetings/log.html", data)
 
 

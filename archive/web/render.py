@@ -17,7 +17,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from archive import render, store
 from archive.browse import subject_key
 from archive.charts import month_chart
-from archive.models import Address, ListOverview, MessageSummary, ThreadSummary
+from archive.models import Address, FoundLink, LinkView, ListOverview, MessageSummary, ThreadSummary
 from archive.people import person_key
 from archive.web.db import get_engine
 from search.documents import ITEM_KINDS, item_source_of
@@ -130,6 +130,27 @@ def person_url(address: Address) -> str | None:
     return url_for("people.person", key=key) if key else None
 
 
+def link_target_url(view: LinkView) -> str:
+    """Return where a link leads: the thing in the archive (a meeting at its line), else the page of its key."""
+    kind, ident = view.target or ("", "")
+    if kind == "message":
+        return url_for("messages.message", message_id=ident)
+    if kind == "meeting":
+        series, meeting_id = ident.split("/", 1)
+        if view.link.anchor:
+            return url_for("meetings.log", series=series, meeting_id=meeting_id) + f"#l-{view.link.anchor}"
+        return url_for("meetings.minutes", series=series, meeting_id=meeting_id)
+    return url_for("refs.reference", key=view.link.key)
+
+
+def link_source_url(link: FoundLink) -> str:
+    """Return where a link was written: the message, or the meeting log at its line."""
+    if link.source_kind == "message":
+        return url_for("messages.message", message_id=link.source_id)
+    series, meeting_id = link.source_id.split("/", 1)
+    return url_for("meetings.log", series=series, meeting_id=meeting_id) + f"#l-{link.line}"
+
+
 def _filters() -> dict[str, Any]:
     """Return the template filters, all pure functions of archive/."""
     return {
@@ -147,6 +168,8 @@ def _filters() -> dict[str, Any]:
         "log_html": lambda text, show: render.render_log_text(text, show_addresses=show),
         "nick_colour": render.nick_colour,
         "hit_url": hit_url,
+        "link_target_url": link_target_url,
+        "link_source_url": link_source_url,
     }
 
 
