@@ -198,14 +198,8 @@ def mark_command(item_id: str, status: str, by: str, owners: tuple[str, ...], no
 def links_command(ref: str, as_json: bool) -> None:
     """Print what REF (a Message-ID, meeting id, review key or URL) links to and what links to it."""
     with get_engine().connect() as conn:
-        key = linking.key_of(conn, ref)
-        target = linking.resolve(conn, [key]).get(key)
-        if target and target[0] == "message":
-            panel = linking.message_panel(conn, target[1])
-        elif target and target[0] == "meeting":
-            panel = linking.meeting_panel(conn, *target[1].split("/", 1))
-        else:
-            panel = linking.key_panel(conn, key)
+        page = linking.reference_page(conn, linking.key_of(conn, ref))
+    key, target, panel = page.key, page.target, page.links
     row = {"key": key, "resolved": _target_row(target), "outgoing": [_link_row(view) for view in panel.outgoing],
            "incoming": [_link_row(view) for view in panel.incoming]}
     click.echo(json.dumps(row, ensure_ascii=False))

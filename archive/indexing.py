@@ -48,10 +48,11 @@ def _documents(engine: Engine, **only: Sequence[str]) -> Iterator[Document]:
     while True:
         with engine.connect() as conn:
             batch = store.messages_to_index(conn, after=after, limit=READ_BATCH, **only)
+            keys = store.link_keys(conn, "message", [message.message_id for _pk, message, _l, _t in batch])
         if not batch:
             return
         for pk, message, lists, thread_id in batch:
-            yield message_document(message, list_names=lists, thread_id=thread_id)
+            yield message_document(message, list_names=lists, thread_id=thread_id, links=keys.get(message.message_id, ()))
             after = pk
 
 
@@ -59,10 +60,10 @@ def meeting_documents_in_store(engine: Engine, meeting_ids: Iterable[str] | None
     """Yield the index documents of every stored meeting (or of some), replayed from their logs."""
     wanted = None if meeting_ids is None else set(meeting_ids)
     with engine.connect() as conn:
-        found = meetings.all_meetings(conn)
+        found = [m for m in meetings.all_meetings(conn) if wanted is None or m.meeting_id in wanted]
+        keys = store.link_keys(conn, "meeting", [f"{m.series}/{m.meeting_id}" for m in found])
     for meeting in found:
-        if wanted is None or meeting.meeting_id in wanted:
-            yield meeting_document(meeting)
+        yield meeting_document(meeting, links=keys.get(f"{meeting.series}/{meeting.meeting_id}", ()))
 
 
 def item_documents_in_store(engine: Engine) -> list[Document]:

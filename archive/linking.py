@@ -7,34 +7,20 @@ import resolves from that moment, and `minutebook rebuild` only has to find refe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from urllib.parse import quote, unquote
 
 from sqlalchemy.engine import Connection, Engine
 
 from archive import links, meetings, store
 from archive.models import FoundLink, LinkPanel, LinkView, Meeting, ReferencePage
+from ingest.reviews import review_key_of, review_root_id
 
 # Threads whose links are found again per transaction.
 BATCH = 500
 # The longest snippet kept of the line a reference is on.
 SNIPPET = 240
-# The host of the Message-IDs given to imported code reviews' opening posts.
-REVIEW_HOST = "review.minutebook.invalid"
-
-
-def review_root_id(key: str) -> str:
-    """Return the Message-ID an imported review's opening post is stored under."""
-    return f"{quote(key, safe='')}@{REVIEW_HOST}"
-
-
-def review_key_of(message_id: str) -> str | None:
-    """Return the review key of an imported review's opening post, or None for other messages."""
-    local, _, host = message_id.rpartition("@")
-    return unquote(local) if host == REVIEW_HOST else None
-
-
 def derive_links(engine: Engine, thread_ids: Iterable[str], meeting_ids: Iterable[str] = ()) -> int:
     """Find the references of these threads' messages and these meetings' logs again; return how many."""
     count = 0
@@ -46,6 +32,7 @@ def derive_links(engine: Engine, thread_ids: Iterable[str], meeting_ids: Iterabl
             store.replace_links(conn, thread_ids=chunk, found=found)
         count += len(found)
     with engine.begin() as conn:
+        store.add_link_aliases(conn, _change_ids(conn))
         replayed = [meetings.replay(*stored) for meeting_id in sorted(set(meeting_ids))
                     if (stored := store.meeting_log(conn, meeting_id)) is not None]
         found = [link for meeting in replayed for link in _meeting_links(meeting)]
@@ -59,7 +46,7 @@ def _message_links(message_id: str, date: datetime | None, body: str, addresses:
     return [FoundLink("message", message_id, ref.line, ref.key, ref.kind, ref.url, ref.anchor, date,
                       lines[ref.line - 1].strip()[:SNIPPET])
             for ref in links.references(body, repository=links.repository_of(addresses))
-            if ref.key != f"msgid:{message_id}"]
+            if ref.key not in (f"msgid:{message_id}", review_key_of(message_id))]
 
 
 def _meeting_links(meeting: Meeting) -> list[FoundLink]:
@@ -70,6 +57,16 @@ def _meeting_links(meeting: Meeting) -> list[FoundLink]:
                       text_of[ref.line][:SNIPPET])
             for ref in links.line_references([(line.number, line.text) for line in meeting.log])
             if ref.key != f"meeting:{meeting.meeting_id}"]
+
+
+def _change_ids(conn: Connection) -> dict[str, str]:
+    """Return the Change-Id each imported Gerrit change's opening post carries, to the change's key."""
+    found = {}
+    for link in store.links_with_prefix(conn, "change-id:"):
+        review = review_key_of(link.source_id)
+        if review and review.startswith("gerrit:"):
+            found[link.key] = review
+    return found
 
 
 def rederive_all(engine: Engine) -> int:
@@ -149,15 +146,29 @@ def key_of(conn: Connection, ref: str) -> str:
         return found[0].key if found else ref
     if ref.split(":", 1)[0] in links.KEY_PREFIXES:
         return ref
+    if re.fullmatch(r"I[0-9a-f]{40}", ref):
+        return f"change-id:{ref}"
     if store.meeting_sources_of(conn, [ref]):
         return f"meeting:{ref}"
     return f"msgid:{ref.strip('<>')}"
 
 
 def reference_page(conn: Connection, key: str) -> ReferencePage:
-    """Return what a key is in the archive and everything that mentions it, oldest first."""
+    """Return what a key is in the archive, what it links to, and everything that mentions it, oldest first.
+
+    A review's links are those of its whole discussion; a message's and a meeting's their own.
+    """
     target = resolve(conn, [key]).get(key)
-    root = review_root_id(key) if target and target[0] == "review" else target[1] if target and target[0] == "message" else None
+    kind, ident = target or ("", "")
+    root = review_root_id(ident) if kind == "review" else ident if kind == "message" else None
     thread_id = store.message_thread_id(conn, root) if root else None
-    incoming = store.links_to(conn, store.same_keys(conn, [key]) | (keys_of_message(conn, root) if root else set()))
-    return ReferencePage(key, target, thread_id, LinkPanel((), _views(conn, incoming)))
+    if kind == "meeting":
+        panel = meeting_panel(conn, *ident.split("/", 1))
+    elif kind == "review" and thread_id:
+        panel = thread_panel(conn, thread_id)
+    elif kind == "message":
+        panel = message_panel(conn, ident)
+    else:
+        panel = key_panel(conn, key)
+    own = tuple(view for view in panel.outgoing if target is None or view.target != target)  # not itself
+    return ReferencePage(key, target, thread_id, LinkPanel(own, panel.incoming))

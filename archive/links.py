@@ -18,7 +18,7 @@ from archive.render import SIGNATURE_LINES, URL_MATCHER
 
 # The first part of every key this module makes ("gerrit" in "gerrit:review.opendev.org/1").
 KEY_PREFIXES = ("msgid", "pipermail", "hyperkitty", "hyperkitty-thread", "mail-archive", "marc", "meeting", "gerrit",
-                "change-id", "github", "gitlab", "launchpad-bug", "bugzilla", "commit")
+                "change-id", "github", "gitlab", "launchpad-bug", "bugzilla", "bug", "commit")
 # Hosts that are the same Gerrit under an older name.
 GERRIT_ALIASES = {"review.openstack.org": "review.opendev.org"}
 
@@ -36,7 +36,7 @@ class Reference:
 
 # --- URLs ------------------------------------------------------------------------------------
 _URL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pipermail", re.compile(r"/pipermail/(?P<list>[^/\s]+)/(?P<month>\d{4}-[A-Za-z]+)/(?P<n>\d{6})\.html\Z")),
+    ("pipermail", re.compile(r"/pipermail/(?P<list>[^/\s]+)/(?P<month>\d{4}(?:-[A-Za-z]+|q\d)?)/(?P<n>\d{6})\.html\Z")),
     ("hyperkitty", re.compile(r"/archives/list/(?P<list>[^/\s]+@[^/\s]+)/(?P<what>message|thread)/(?P<hash>[A-Z0-9]{8,})/?\Z")),
     ("mail-archive", re.compile(r"mail-archive\.com/(?P<list>[^/\s]+@[^/\s]+)/msg(?P<n>\d+)\.html\Z")),
     ("marc", re.compile(r"marc\.info/\?(?:.*&)?l=(?P<list>[^&\s]+)&m=(?P<n>\d+)")),
@@ -46,13 +46,16 @@ _URL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("github-commit", re.compile(r"//github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/commit/(?P<sha>[0-9a-f]{7,40})")),
     ("gitlab", re.compile(r"//(?P<host>[\w.-]+)/(?P<path>[\w./-]+?)/-/(?P<what>merge_requests|issues)/(?P<n>\d+)")),
     ("gitlab-commit", re.compile(r"//(?P<host>[\w.-]+)/(?P<path>[\w./-]+?)/-/commit/(?P<sha>[0-9a-f]{7,40})")),
-    ("launchpad", re.compile(r"bugs\.launchpad\.net/(?:[\w.+-]+/)*\+bug/(?P<n>\d+)")),
+    ("launchpad", re.compile(r"bugs\.launchpad\.net/(?:[\w.+-]+/)*(?:\+bug|bugs)/(?P<n>\d+)")),
+    ("debian-bug", re.compile(r"//(?P<host>bugs\.debian\.org)/(?:cgi-bin/bugreport\.cgi\?bug=)?(?P<n>\d+)\Z")),
+    ("jira", re.compile(r"//(?P<host>[\w.-]+)/browse/(?P<n>[A-Z][A-Z0-9]+-\d+)\Z")),
     ("bugzilla", re.compile(r"//(?P<host>[\w.-]+)/(?:[\w.-]+/)*show_bug\.cgi\?(?:.*&)?id=(?P<n>\d+)")),
     ("bugzilla", re.compile(r"//(?P<host>bugzilla\.redhat\.com)/(?P<n>\d+)\Z")),
+    ("other-bug", re.compile(r"//(?P<host>bugs\.gentoo\.org|bugs\.freedesktop\.org|bugzilla\.kernel\.org)/(?P<n>\d+)\Z")),
     ("kernel-commit", re.compile(r"//git\.kernel\.org/\S*?/commit/\S*?[?&]id=(?P<sha>[0-9a-f]{7,40})")),
     ("cgit-commit", re.compile(r"//(?P<host>[\w.-]+)/(?P<path>[\w./~-]+?)/commit/\S*?[?&]id=(?P<sha>[0-9a-f]{7,40})")),
     # A path segment holding an address-like id: lore, public-inbox and patchwork pages of a message.
-    ("message-url", re.compile(r"//[^/\s]+/(?:[^\s]*/)?(?P<id>[^/\s@%]+(?:@|%40)[^/\s]+?)(?:/(?:[Tt]/|raw|#\S*)?)?\Z")),
+    ("message-url", re.compile(r"//[^/\s]+/(?:[^\s]*/)?(?P<id>[^/\s@]+?(?:@|%40)[^/\s#]+?)(?:/(?:[Tt]/?|raw)?)?(?:#\S*)?\Z")),
 )
 
 
@@ -96,6 +99,8 @@ def _from_url(rule: str, match: re.Match[str], url: str) -> tuple[str, str, int]
         return f"gitlab:{group['host']}/{group['path']}{mark}{group['n']}", "review", 0
     if rule == "launchpad":
         return f"launchpad-bug:{group['n']}", "bug", 0
+    if rule in ("debian-bug", "jira", "other-bug"):
+        return f"bug:{group['host']}/{group['n']}", "bug", 0
     if rule == "bugzilla":
         return f"bugzilla:{group['host']}/{group['n']}", "bug", 0
     if rule == "github-commit":
@@ -106,15 +111,20 @@ def _from_url(rule: str, match: re.Match[str], url: str) -> tuple[str, str, int]
         return f"commit:linux@{group['sha'][:12]}", "commit", 0
     if rule == "cgit-commit":
         return f"commit:{group['path'].strip('/')}@{group['sha'][:12]}", "commit", 0
+    if "/archives/list/" in url or "mail-archive.com/" in url or "marc.info/" in url:
+        return None  # a list's address in an archive's URL, not a message
     message_id = unquote(group["id"])
-    return (f"msgid:{message_id}", "message", 0) if _looks_like_message_id(message_id) else None
+    return (f"msgid:{message_id}", "message", 0) if _looks_like_message_id(message_id, in_url=True) else None
 
 
-def _looks_like_message_id(value: str) -> bool:
-    """Tell whether value can be a Message-ID (one "@", no spaces, a dotted or bracketed right side)."""
+def _looks_like_message_id(value: str, *, in_url: bool = False) -> bool:
+    """Tell whether value can be a Message-ID (one "@", no spaces, a dotted or bracketed right side).
+
+    In an archive's URL the right side may be a bare host name ("GA25104@localhost").
+    """
     local, _, domain = value.partition("@")
     return bool(local) and bool(domain) and "@" not in domain and " " not in value and (
-        "." in domain or domain.startswith("["))
+        in_url or "." in domain or domain.startswith("["))
 
 
 # --- Written forms ---------------------------------------------------------------------------
@@ -126,9 +136,9 @@ _RHBZ = re.compile(r"\brhbz\s*#?\s*(?P<n>\d{5,8})\b", re.IGNORECASE)
 # A Message-ID named as one: after a header name or "msgid", or bracketed where no name precedes it.
 _HEADER_ID = re.compile(r"\b(?:message-id|in-reply-to|references|msg-?id|mid)\s*[:=]?\s*<?(?P<id>[^<>\s@]+@[^<>\s@]+?)>?(?=[\s,;)]|\Z)",
                         re.IGNORECASE)
-_BRACKETED_ID = re.compile(r"(?P<before>\S?)\s*<(?P<id>[^<>\s@]{8,}@[^<>\s@]+)>")
+_BRACKETED_ID = re.compile(r"(?P<before>\S*)\s*<(?P<id>[^<>\s@]{8,}@[^<>\s@]+)>")
 # Kernel style: 'commit 0123456789ab ("subject")' and 'Fixes: 0123456789ab ("subject")'.
-_KERNEL_COMMIT = re.compile(r"(?:\bcommit\s+|^Fixes:\s*)(?P<sha>[0-9a-f]{12,40})\s+\(\"", re.IGNORECASE)
+_KERNEL_COMMIT = re.compile(r"(?:\bcommit\s+|\bFixes:\s*(?:commit\s+)?)(?P<sha>[0-9a-f]{12,40})\s+\(\"", re.IGNORECASE)
 
 
 def references(text: str, *, repository: str | None = None) -> list[Reference]:
@@ -150,9 +160,14 @@ def _signature_at(lines: list[str]) -> int:
     return len(lines)
 
 
+# What a line must hold to be worth reading closely: most lines of mail and logs hold none of it.
+_TRIGGER = re.compile(r"://|change-id|[\w.-]/[\w.-]+#\d|lp:? ?#|rhbz|bug|commit|fixes|<[^<>\s@]+@|message-id|in-reply-to|"
+                      r"references|msg-?id|mid\b", re.IGNORECASE)
+
+
 def line_references(lines: Iterable[tuple[int, str]], *, repository: str | None = None) -> list[Reference]:
     """Return the distinct references of some numbered lines (a meeting log's, or a body's own)."""
-    numbered = list(lines)
+    numbered = [(number, text) for number, text in lines if _TRIGGER.search(text)]
     context = " ".join(text for _number, text in numbered).casefold()
     found: dict[str, Reference] = {}
     for number, text in numbered:
@@ -182,7 +197,7 @@ def _line_references(number: int, text: str, context: str, repository: str | Non
             yield Reference(f"msgid:{match['id']}", "message", "", number)
     for match in _BRACKETED_ID.finditer(bare):
         # "Jane Doe <jane@example.org>" is an address; "<20240101.1234@host>" on its own is a message.
-        if not re.match(r"[\w\"')]", match["before"]) and re.search(r"\d", match["id"].split("@")[0]) \
+        if not re.search(r"(?:\A[A-Z]|[\"')])\S*\Z", match["before"]) and re.search(r"\d", match["id"].split("@")[0]) \
                 and _looks_like_message_id(match["id"]):
             yield Reference(f"msgid:{match['id']}", "message", "", number)
     if repository:
@@ -196,12 +211,11 @@ def _bug_references(number: int, text: str, context: str) -> Iterator[Reference]
         yield Reference(f"launchpad-bug:{match['n']}", "bug", "", number)
     for match in _RHBZ.finditer(text):
         yield Reference(f"bugzilla:bugzilla.redhat.com/{match['n']}", "bug", "", number)
-    # "bug #1234567" says which tracker only through what else the text mentions.
-    tracker = ("launchpad-bug:" if "launchpad" in context or "openstack" in context else
-               "bugzilla:bugzilla.redhat.com/" if "bugzilla" in context or "fedora" in context else None)
-    if tracker:
+    # "bug #1234567" says which tracker only through what else the text mentions; only Launchpad's
+    # projects write bugs so without a URL often enough to take it.
+    if "launchpad" in context or "openstack" in context:
         for match in _BUG_NUMBER.finditer(text):
-            yield Reference(f"{tracker}{match['n']}", "bug", "", number)
+            yield Reference(f"launchpad-bug:{match['n']}", "bug", "", number)
 
 
 def repository_of(addresses: Iterable[str]) -> str | None:

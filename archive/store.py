@@ -1372,6 +1372,11 @@ def links_from(conn: Connection, source_kind: str, source_ids: Sequence[str]) ->
     return found
 
 
+def links_with_prefix(conn: Connection, prefix: str) -> list[FoundLink]:
+    """Return every reference to a key that starts with prefix ("change-id:")."""
+    return _found_links(conn, sa.select(links).where(links.c.key.startswith(prefix, autoescape=True)))
+
+
 def links_to(conn: Connection, keys: Iterable[str]) -> list[FoundLink]:
     """Return every reference made to any of these keys, oldest first."""
     return _found_links(conn, sa.select(links).where(links.c.key.in_(sorted(set(keys)))))

@@ -17,10 +17,11 @@ from ingest.scribe import is_scribe_log
 from ingest.mbox import FROM_LINE, archive_month, iter_mbox, open_stream
 from ingest.pipermail import iter_pipermail, month_files
 from ingest.public_inbox import epoch_repos, is_bare_repo, is_bundle, iter_public_inbox
+from ingest.reviews import is_review_export, iter_reviews
 
 __all__ = ["FORMATS", "default_list_name", "detect_format", "iter_source", "open_stream"]
 
-FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox", "meetbot", "scribe", "recap")
+FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox", "meetbot", "scribe", "recap", "review")
 
 _HEAD_SIZE = 64 * 1024
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]*\S")
@@ -46,6 +47,8 @@ def detect_format(path: Path) -> str:
         return "recap"  # a meeting held without a bot: its IRC log and its written recap
     head = _read_head(path)
     text = head.decode("utf-8", "replace")
+    if is_review_export(text):
+        return "review"
     if is_meetbot_log(text) or is_hcoop_log(text):
         return "meetbot"
     if is_scribe_log(text):
@@ -74,12 +77,16 @@ def iter_source(path: Path, fmt: str) -> Iterator[RawItem | SourceError]:
         return iter_eml(path)
     if fmt == "public-inbox":
         return iter_public_inbox(path)
+    if fmt == "review":
+        return iter_reviews(path)
     raise UnknownFormatError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
 def default_list_name(path: Path, fmt: str) -> str:
     """Return the list name a source implies when none is given."""
     path = path.resolve()
+    if fmt == "review":
+        return "reviews"
     if fmt == "public-inbox":
         if path.is_file():
             return _EPOCH_BUNDLE.sub("", path.name)

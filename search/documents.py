@@ -102,7 +102,8 @@ def content_hash_of(key: str) -> str | None:
     return content_hash if kind == "message" else None
 
 
-def message_document(message: Message, *, list_names: Sequence[str], thread_id: str | None) -> Document:
+def message_document(message: Message, *, list_names: Sequence[str], thread_id: str | None,
+                     links: Sequence[str] = ()) -> Document:
     """Return the index document for a stored message."""
     parts = split_body(message.body)
     document: Document = {
@@ -123,6 +124,8 @@ def message_document(message: Message, *, list_names: Sequence[str], thread_id: 
     }
     if thread_id:
         document["thread_id"] = thread_id
+    if links:
+        document["links"] = " ".join(links)
     if message.date is not None:
         document["year"] = str(message.date.astimezone(timezone.utc).year)
     return document
@@ -133,7 +136,7 @@ def meeting_key(meeting_id: str) -> str:
     return f"meeting:{meeting_id}"
 
 
-def meeting_document(meeting: Meeting) -> Document:
+def meeting_document(meeting: Meeting, *, links: Sequence[str] = ()) -> Document:
     """Return a meeting's index document, with id "SERIES/MEETING" (its items are documents of their own)."""
     title = meeting.title or meeting.meeting_id
     document: Document = {
@@ -144,6 +147,8 @@ def meeting_document(meeting: Meeting) -> Document:
     }
     if meeting.start is not None:
         document["year"] = str(meeting.start.year)
+    if links:
+        document["links"] = " ".join(links)
     return document
 
 

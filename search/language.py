@@ -299,6 +299,8 @@ def _fielded(state: _State, text: str, fields: tuple[str, ...], phrase: bool, pr
     """Return a clause for a prefixed word or phrase."""
     if fields[0] == "id":
         return Clause(text.strip("<>"), fields, phrase=False, prefix=prefix)
+    if fields[0] == "links":
+        return Clause(text.strip(), fields, phrase=False, prefix=prefix)  # a key, as `minutebook links` prints it
     if phrase:
         return Clause(text, fields, True, prefix)
     return _wildcard_checked(state, Clause(text, fields, False, prefix))

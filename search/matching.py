@@ -162,8 +162,9 @@ class Evaluator:
 
     def _keyword(self, name: str, text: str, within: set[int] | None) -> Scores:
         """Match an exact value of a keyword field (list, kind, id, ...)."""
-        value = text if name == "id" else text.lower()
-        if value.endswith("*") and name != "id":
+        exact = name in ("id", "links")
+        value = text if exact else text.lower()
+        if value.endswith("*") and not exact:
             docs: set[int] = set()
             for term in self._expand(name, value[:-1], limit=MAX_EXPANSIONS):
                 docs |= self.view.docset(self.searcher, name, term)

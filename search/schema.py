@@ -11,7 +11,7 @@ from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 from whoosh.lang.porter2 import stem  # whoosh.lang.porter stems "running" to "runn"
 
 # Bump when documents or analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # --- Search tuning -------------------------------------------------------------------------
 
@@ -62,6 +62,7 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     "nick": ("nick",),
     "series": ("series",),
     "is": ("status",),
+    "links": ("links",),
 }
 KINDS = ("message", "meeting", "action", "decision", "review")
 STATUSES = ("open", "done", "dropped")
@@ -201,6 +202,8 @@ def build_schema() -> fields.Schema:
         nick=fields.KEYWORD(scorable=True, **keyword),
         series=fields.KEYWORD(**keyword),
         status=fields.ID(),
+        # The keys of what an item references (archive/links.py), exactly as written: Message-IDs have case.
+        links=fields.KEYWORD(lowercase=False, commas=False),
         spell=_SpellField(),
     )
 

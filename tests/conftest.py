@@ -79,9 +79,10 @@ def real_corpus(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a data directory holding the examples/ sample archive (three lists, two meetings)."""
+    """Return a data directory holding the examples/ sample archive (three lists, two meetings, a review)."""
     meetings = sorted((EXAMPLES.parent / "meetings").glob("*.log.txt"))
-    return imported(tmp_path_factory.mktemp("sample"), (sorted(EXAMPLES.iterdir()) + meetings, None))
+    reviews = sorted((EXAMPLES.parent / "reviews").glob("*.json"))
+    return imported(tmp_path_factory.mktemp("sample"), (sorted(EXAMPLES.iterdir()) + meetings + reviews, None))
 
 
 @pytest.fixture(scope="session")

@@ -160,6 +160,24 @@ def test_reader_follows_a_meeting_from_the_series_to_the_line_in_the_log(base_ur
         check(page, "11-actions")
 
 
+def test_reader_follows_a_cited_meeting_log_and_a_review_across_the_archive(base_url: str, pages: dict[str, Any]) -> None:
+    for page in pages.values():
+        page.goto(base_url + "/m/Zcz9Qw1hJt6sNp3D@lanternfish.example/")
+        page.locator("section.links").first.get_by_role("link", name="meeting:lanternfish_core.2024-02-13-16.00").click()
+        assert page.url.endswith("/log#l-12")  # the meeting, at the line the message cited
+        check(page, "12-cited-log")
+        referenced = page.locator("section.links").last
+        assert "Referenced by" in referenced.inner_text()
+        referenced.get_by_role("link", name="Re: Proposal: release cadence for 0.9").click()
+        assert "/m/Zcz9Qw1hJt6sNp3D@lanternfish.example/" in page.url
+
+        page.goto(base_url + "/reviews/gerrit:review.lanternfish.example/4790")
+        assert "read the thread" in page.locator("main").inner_text()
+        mentions = page.locator("section.links").last.locator("li")
+        assert mentions.count() == 2  # the 2024-03-26 meeting's #link and the April agenda
+        check(page, "13-review")
+
+
 def test_pages_work_by_keyboard_with_a_visible_focus(base_url: str, pages: dict[str, Any]) -> None:
     page = pages["desktop"]
     page.goto(base_url + "/t/0986b017ad37/")
@@ -179,7 +197,8 @@ def test_landmarks_and_headings_are_in_order(base_url: str, pages: dict[str, Any
     for url in ("/", "/l/lanternfish-dev/", "/l/lanternfish-dev/2024/03/?sort=author", "/t/0986b017ad37/",
                 "/m/87wmsh3k2d.fsf@sato.example/", "/people/alice-wong/", "/l/nowhere/", "/search?q=release", "/search", "/meetings/", "/meetings/lanternfish_core/",
                 "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/",
-                "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/log", "/actions/", "/decisions/"):
+                "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/log", "/actions/", "/decisions/",
+                "/reviews/gerrit:review.lanternfish.example/4790"):
         page.goto(base_url + url)
         assert page.locator("header").count() >= 1 and page.locator("main").count() == 1
         assert page.locator("footer.site").count() == 1 and page.locator("h1").count() == 1

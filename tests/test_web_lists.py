@@ -45,7 +45,8 @@ def dev_months() -> Counter[tuple[int, int]]:
 def test_front_page_lists_every_list_with_counts_and_a_chart(sample_client: FlaskClient) -> None:
     soup = page(sample_client, "/")
     cards = {card.h2.get_text(strip=True): card for card in soup.select("li.card")}
-    assert list(cards) == ["lanternfish-announce", "lanternfish-dev", "lanternfish-users"]
+    assert list(cards) == ["lanternfish-announce", "lanternfish-dev", "lanternfish-users", "reviews"]
+    assert "6 messages in 1 thread" in cards["reviews"].get_text()  # the Gerrit change, imported as a thread
     # Counts as the sample's README states them.
     assert "34 messages in 8 threads" in cards["lanternfish-dev"].get_text()
     assert "11 messages in 4 threads" in cards["lanternfish-users"].get_text()

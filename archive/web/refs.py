@@ -11,8 +11,8 @@ from archive.web.db import get_engine
 bp = Blueprint("refs", __name__)
 
 
-@bp.get("/refs/<path:key>")
 @bp.get("/reviews/<path:key>")
+@bp.get("/refs/<path:key>")
 def reference(key: str) -> Response:
     """Show what a key is in this archive (a review's own discussion) and every mention of it, oldest first."""
     with get_engine().connect() as conn:
