@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -85,7 +85,9 @@ def resolve(conn: Connection, keys: Iterable[str]) -> dict[str, tuple[str, str]]
     reviews = {review_root_id(other): key for key, others in expanded.items() for other in others}
     held = store.existing_message_ids(conn, [k[6:] for k in wanted if k.startswith("msgid:")] + list(reviews))
     meeting_sources = store.meeting_sources_of(conn, [k[8:] for k in wanted if k.startswith("meeting:")])
-    found: dict[str, tuple[str, str]] = {}
+    # A message imported from an archive's page is found by that page's address.
+    by_page = store.messages_at_pages(conn, {key: page for key in wanted if (page := links.page_of(key))})
+    found: dict[str, tuple[str, str]] = {key: ("message", message_id) for key, message_id in by_page.items()}
     for key in wanted:
         if key.startswith("msgid:") and key[6:] in held:
             found[key] = ("message", key[6:])
@@ -121,7 +123,8 @@ def thread_panel(conn: Connection, thread_id: str) -> LinkPanel:
     """Return what a thread's messages link to outside it, and what outside it links to them."""
     members = store.thread_message_ids(conn, thread_id)
     inside = set(members)
-    keys = {key for message_id in members for key in keys_of_message(conn, message_id)}
+    reviews = [key for message_id in members if (key := review_key_of(message_id))]
+    keys = store.same_keys(conn, [f"msgid:{message_id}" for message_id in members] + reviews)
     outgoing = [l for l in store.links_from(conn, "message", members) if l.key[6:] not in inside]
     incoming = [l for l in store.links_to(conn, keys) if l.source_id not in inside]
     return LinkPanel(_views(conn, outgoing), _views(conn, incoming))
@@ -171,4 +174,9 @@ def reference_page(conn: Connection, key: str) -> ReferencePage:
     else:
         panel = key_panel(conn, key)
     own = tuple(view for view in panel.outgoing if target is None or view.target != target)  # not itself
-    return ReferencePage(key, target, thread_id, LinkPanel(own, panel.incoming))
+    posts = [e.message for e in store.thread_entries(conn, thread_id, bodies=False) if e.message] if thread_id else []
+    summary = store.thread_summary(conn, thread_id) if thread_id else None
+    events = [(post.date, post, None) for post in posts] + [(view.link.date, None, view) for view in panel.incoming]
+    timeline = sorted(events, key=lambda event: (event[0] is None, event[0] or datetime.min.replace(tzinfo=timezone.utc)))
+    return ReferencePage(key, target, thread_id, LinkPanel(own, panel.incoming), summary.subject if summary else "",
+                         tuple(timeline))

@@ -218,6 +218,20 @@ def _bug_references(number: int, text: str, context: str) -> Iterator[Reference]
             yield Reference(f"launchpad-bug:{match['n']}", "bug", "", number)
 
 
+def page_of(key: str) -> str | None:
+    """Return the end of the URL of the archive page a message key names ("/pipermail/L/2010-May/000123.html")."""
+    kind, _, rest = key.partition(":")
+    if kind == "pipermail":
+        return f"/pipermail/{rest}.html"
+    if kind == "mail-archive":
+        name, _, number = rest.rpartition("/")
+        return f"mail-archive.com/{name}/msg{number}.html"
+    if kind in ("hyperkitty", "hyperkitty-thread"):
+        name, _, digest = rest.rpartition("/")
+        return f"/archives/list/{name}/{'message' if kind == 'hyperkitty' else 'thread'}/{digest}/"
+    return None
+
+
 def repository_of(addresses: Iterable[str]) -> str | None:
     """Return the repository bare commit ids of a message belong to, from where it was sent ("linux" for kernel lists)."""
     hosts = {address.rpartition("@")[2].casefold() for address in addresses}

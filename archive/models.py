@@ -483,6 +483,9 @@ class ReferencePage:
     target: tuple[str, str] | None  # what the key resolves to in this archive, if anything
     thread_id: str | None  # the thread of an imported review or message
     links: LinkPanel
+    title: str = ""  # the subject of its own thread, when it has one
+    # Its own posts and every mention, in date order: (date, post or None, mention or None).
+    timeline: tuple[tuple[datetime | None, MessageSummary | None, LinkView | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1401,6 +1401,16 @@ def existing_message_ids(conn: Connection, message_ids: Iterable[str]) -> set[st
     return found
 
 
+def messages_at_pages(conn: Connection, pages: dict[str, str]) -> dict[str, str]:
+    """Return, for each key, the message imported from the page whose URL ends as given (first found)."""
+    found: dict[str, str] = {}
+    for key, ending in pages.items():
+        query = sa.select(messages.c.message_id).where(messages.c.source_url.endswith(ending, autoescape=True)).limit(1)
+        if (message_id := conn.execute(query).scalar()) is not None:
+            found[key] = message_id
+    return found
+
+
 def meeting_sources_of(conn: Connection, meeting_ids: Iterable[str]) -> dict[str, str]:
     """Return "SERIES/MEETING" for each of these meeting ids the archive holds."""
     wanted = sorted(set(meeting_ids))

@@ -37,6 +37,10 @@ def test_a_review_page_gathers_its_discussion_and_every_mention(sample_client: F
     assert thread is not None and sample_client.get(thread["href"]).status_code == 200
     mentions = [li.select_one("a").get_text() for li in soup.select("#ref-in-h ~ ul > li")]
     assert mentions == ["lanternfish_core", "Agenda: lanternfish_core meeting, Tuesday 9 April, 16:00 UTC"]
+    assert soup.h1.get_text() == "[review.lanternfish.example/4790] Add RELEASING.md: the release checklist"
+    timeline = [" ".join(li.get_text().split()) for li in soup.select("ol.timeline li")]
+    assert len(timeline) == 8 and timeline[0].startswith("2024-03-20: Priya Raman in its discussion")
+    assert any(entry.startswith("2024-03-26: mentioned in lanternfish_core (meeting, line 8)") for entry in timeline)
     twin = sample_client.get("/api" + REVIEW).get_json()
     assert twin["target"] == ["review", "gerrit:review.lanternfish.example/4790"]
     assert [view["link"]["source_kind"] for view in twin["links"]["incoming"]] == ["meeting", "message"]
