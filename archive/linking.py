@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from sqlalchemy.engine import Connection, Engine
 
 from archive import links, meetings, store
-from archive.models import FoundLink, LinkPanel, LinkView, Meeting, ReferencePage
+from archive.models import FoundLink, LinkPanel, LinkView, Meeting, Message, ReferencePage
 from ingest.reviews import review_key_of, review_root_id
 
 # Threads whose links are found again per transaction.
@@ -47,6 +47,12 @@ def _message_links(message_id: str, date: datetime | None, body: str, addresses:
                       lines[ref.line - 1].strip()[:SNIPPET])
             for ref in links.references(body, repository=links.repository_of(addresses))
             if ref.key not in (f"msgid:{message_id}", review_key_of(message_id))]
+
+
+def links_of_message(message: Message) -> tuple[FoundLink, ...]:
+    """Return the references a parsed message makes (pure: parser processes run it)."""
+    addresses = [address.email for address in (message.sender, *message.to, *message.cc)]
+    return tuple(_message_links(message.message_id, message.date, message.body, addresses))
 
 
 def _meeting_links(meeting: Meeting) -> list[FoundLink]:

@@ -79,7 +79,7 @@ def import_paths(
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)
     found = items.derive_items(engine, touched, meetings_written)
-    linking.derive_links(engine, touched, meetings_written)
+    linking.derive_links(engine, (), meetings_written)  # messages' links were stored with them
     indexed = indexing.update_index(engine, index_dir, touched, meeting_ids=meetings_written,
                                     procs=index_procs) if index_dir else 0
     return ImportSummary(
@@ -253,7 +253,8 @@ def parse_item(item: RawItem) -> Parsed:
     except Exception as error:  # noqa: BLE001 - quarantine anything the parser did not foresee
         return Parsed(None, f"parser failed: {type(error).__name__}: {error}")
     # The raw bytes are dropped here: the importing process still has them.
-    return Parsed(replace(store.prepare_message(message, item.source, item.offset), raw=b""))
+    prepared = store.prepare_message(message, item.source, item.offset)
+    return Parsed(replace(prepared, raw=b"", links=linking.links_of_message(message)))
 
 
 def _install_alarm() -> signal.Handlers | Callable[..., object] | int | None:

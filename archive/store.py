@@ -302,6 +302,7 @@ class PreparedMessage:
     row: dict[str, Any]
     refs: tuple[str, ...]
     raw: bytes
+    links: tuple[FoundLink, ...] = ()  # the references its body makes (found in the parser processes too)
 
 
 def prepare_message(message: Message, source: str, offset: int) -> PreparedMessage:
@@ -351,6 +352,7 @@ def add_messages(conn: Connection, batch: Sequence[PreparedMessage], list_name: 
             {"message_pk": added[p.row["content_hash"]], "ref_id": ref} for p in new for ref in p.refs
         ])
         _bulk_insert(conn, pending_threading, [{"message_pk": pk} for pk in added.values()])
+        _bulk_insert(conn, links, [_link_row(link) for p in new for link in p.links])
     _bulk_insert(conn, message_lists, [{"message_pk": pk, "list_name": list_name} for pk in known.values()],
                  ignore_conflicts=True)
     return len(new), len(batch) - len(new)
@@ -1329,10 +1331,16 @@ def replace_links(conn: Connection, *, thread_ids: Sequence[str] = (), meeting_s
         conn.execute(links.delete().where(links.c.source_kind == "message", links.c.source_id.in_(members)))
     for chunk in _chunks(list(meeting_sources), 500):
         conn.execute(links.delete().where(links.c.source_kind == "meeting", links.c.source_id.in_(chunk)))
-    rows = [{"source_kind": f.source_kind, "source_id": f.source_id, "line": f.line, "key": f.key, "kind": f.kind,
-             "url": f.url, "anchor": f.anchor, "date": _utc_naive(f.date), "snippet": f.snippet} for f in found]
+    rows = [_link_row(link) for link in found]
     if rows:
         conn.execute(links.insert(), rows)
+
+
+def _link_row(link: FoundLink) -> dict[str, Any]:
+    """Return the row that stores a found link."""
+    return {"source_kind": link.source_kind, "source_id": link.source_id, "line": link.line, "key": link.key,
+            "kind": link.kind, "url": link.url, "anchor": link.anchor, "date": _utc_naive(link.date),
+            "snippet": link.snippet}
 
 
 def clear_links(conn: Connection) -> None:
