@@ -31,11 +31,13 @@ _MEETING_DECISIONS = {"AGREED": "#agreed", "ACCEPTED": "#accepted", "REJECTED": 
 def message_items(body: str, *, message_id: str, date: datetime | None) -> list[ExtractedItem]:
     """Return the action items and decisions a message marks explicitly, outside quotes and signatures."""
     found = []
-    for number, line in enumerate(body.split("\n"), 1):
+    lines = body.split("\n")
+    for number, line in enumerate(lines, 1):
         if line == "-- ":
             break  # the signature
         if line.startswith(">"):
             continue  # quoted from an earlier message, which has its own items
+        line = _unwrapped(lines, number - 1)
         if todo := _TODO.match(line):
             found.append(ExtractedItem("action", todo[2].strip(), (todo[1],), date, "message", message_id, number,
                                        "marker TODO(name):"))
@@ -51,6 +53,27 @@ def message_items(body: str, *, message_id: str, date: datetime | None) -> list[
             found.append(ExtractedItem("decision", _without_said_by(decision[2])[0], (), date, "message", message_id,
                                        number, f"marker {decision[1]}:"))
     return found
+
+
+# A marked line this long was most likely wrapped by the mailer: the lines after it continue it.
+WRAPPED = 60
+
+
+def _unwrapped(lines: list[str], index: int) -> str:
+    """Return a marked line with the lines a mailer wrapped it onto; any other line as it is."""
+    line = lines[index]
+    if not (_ACTION.match(line) or _TODO.match(line) or _DECISION.match(line)):
+        return line
+    joined, last = line.rstrip(), line
+    for following in lines[index + 1 :]:
+        # A wrapped phrase goes on in lower case; a capital starts the next sentence.
+        if len(last.rstrip()) < WRAPPED or not following.strip() or following.startswith(">") or \
+                following.lstrip()[:1].isupper() or \
+                _ACTION.match(following) or _TODO.match(following) or _DECISION.match(following) or \
+                _CLOSED.match(following) or re.match(r"\s*(?:[-*•+]|\d+[.)])\s", following):
+            break
+        joined, last = f"{joined} {following.strip()}", following
+    return joined
 
 
 def _without_said_by(text: str) -> tuple[str, bool]:

@@ -26,9 +26,10 @@ def message_items(message_id: str, subject: str, date: datetime | None, body: st
     """Return what one message holds: its explicitly marked items, and, if it is minutes, what the minutes record."""
     found = actions.message_items(body, message_id=message_id, date=date)
     if prose_minutes.looks_like_minutes(subject, body):
-        lines = {item.line for item in found}
-        minutes = prose_minutes.read_minutes(body, message_id=message_id, date=date, author=author)
-        found += [item for item in minutes.items if item.line not in lines]
+        # The minutes' reading of a marked line wins: it knows the attendees' full names and due dates.
+        minutes = prose_minutes.read_minutes(body, message_id=message_id, date=date, author=author).items
+        lines = {item.line for item in minutes}
+        found = sorted([*minutes, *(item for item in found if item.line not in lines)], key=lambda item: item.line)
     return numbered(found)
 
 

@@ -19,8 +19,9 @@ from dateutil import parser as date_parser
 from archive.models import ExtractedItem
 
 _SUBJECT = re.compile(
-    r"\b(minutes|meeting notes|notes (?:from|of)|recap|readout|(?:meeting|call|summit|session|sync|standup|meetup|"
-    r"council|board|committee)\b.*\b(?:summary|recap|notes|report|readout|update))\b", re.IGNORECASE)
+    r"\b(minutes|meeting notes|notes (?:from|of)|recap|readout|(?:meeting|call|summit|session|sync|standup|meetup|ptg|"
+    r"council|board|committee|teleconference|telecon|round ?table|retro(?:spective)?|planning)\b.*\b(?:summary|recap|"
+    r"notes|report|readout|update))\b", re.IGNORECASE)
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
 _ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Z][a-z]+\s+)?(attendees|attendance|attending|present|participants|in attendance|"
                         r"people present|who was there|who attended)\s*:\s*(.*)", re.IGNORECASE)
@@ -32,8 +33,9 @@ _DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(decisions?(?: made)?|resolutions
                                 re.IGNORECASE)
 _TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|(?:topic|item)\s*\d*\s*:)\s*)(\S.{0,80})\s*\Z", re.IGNORECASE)
 # Labelled lines inside a topic: "Outcome: ...", "AI Ana: ...", "Discussion: ...".
-_LABEL = re.compile(r"\s*(?:(?P<decision>outcome|decision|decided|resolution|agreed)\s*:|(?P<action>AI|action(?: item)?)"
-                    r"(?=\s+[A-Z][^:]{0,40}:)|(?P<narrative>discussion|notes?|summary|background)\s*:)\s*(?P<rest>.*)",
+_LABEL = re.compile(r"\s*(?:[-*•+]\s+)?(?:(?P<decision>outcome|decision|decided|resolution|resolved|agreed|conclusion|"
+                    r"conclusions)\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)(?:\s*:|(?=\s+[A-Z][^:]{0,40}:))|"
+                    r"(?P<narrative>discussion|notes?|summary|background)\s*:)\s*(?P<rest>.*)",
                     re.IGNORECASE)
 _UNDERLINE = re.compile(r"\s*(?:-{3,}|={3,})\s*\Z")
 _BULLET = re.compile(r"\s*(?:[-*•+]|\d+[.)]|[a-z][.)])\s+(\S.*)")
@@ -47,7 +49,7 @@ nobody anyone board committee team group meeting council tc project foundation c
 later last if when unless once as so but and or for with no not some most many each both either people tbd tba
 none n/a""".split())
 
-_TASK_VERBS = (r"(?:agreed|volunteered|offered|promised|undertook|committed|is going|are going|will try|"
+_TASK_VERBS = (r"(?:agreed|volunteered|offered|promised|undertook|committed|signed up|is going|are going|will try|"
                r"(?:was|were|has been|have been) (?:asked|tasked)|(?:took|takes|has|have) (?:an|the) (?:action|AI)(?: item)?)")
 _ACTION_SENTENCES = (
     ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})\s+{_TASK_VERBS}\s+to\s+(?P<task>.+)")),
@@ -59,7 +61,10 @@ _ACTION_SENTENCES = (
     ("prose: I'll", re.compile(r"(?P<owners>I)(?:'ll|’ll| will)\s+(?P<task>.+)")),
     ("prose: NAME will", re.compile(rf"(?P<owners>{_NAMES})\s+(?:will|shall|is to|are to)\s+(?P<task>.+)")),
 )
-_NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),)
+_NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),
+            ("action list: assigned to NAME", re.compile(rf"(?:assigned to|owner:?)\s+(?P<owners>{_NAMES})\s*[:–—-]\s*(?P<task>.+)",
+                                                         re.IGNORECASE)),
+            ("action list: (NAME) task", re.compile(rf"\((?P<owners>{_NAMES})\)\s*(?P<task>.+)")))
 # In a list of action items the owner is written in more ways: "Tomasz: update the wiki",
 # "[Ana] send the survey", "review the budget (Kenji, due 2024-05-01)", "Fatima to ping infra".
 _ACTION_ENTRIES = (
@@ -70,6 +75,9 @@ _ACTION_ENTRIES = (
 ) + _NAME_TO + _ACTION_SENTENCES
 
 _GROUP = r"(?:the\s+)?(?:board|committee|tc|council|group|meeting|team|steering committee|we|attendees|participants|everyone|all|members|maintainers)"
+_GROUP_DECIDED = re.compile(r"\b(?:we|the (?:board|committee|council|group|team|pmc|tc|meeting))\s+(?:\w+\s+)?"
+                            r"(?:decided|agreed|resolved|voted|approved)\b|\bit was (?:agreed|decided|resolved)\b",
+                            re.IGNORECASE)
 _DECISION_SENTENCES = (
     ("prose: the group voted to", re.compile(
         rf"\b{_GROUP}\s+(?:(?:have|has)\s+)?(?:unanimously\s+|formally\s+|also\s+)?(?:voted|agreed|decided|resolved)\s+"
@@ -86,6 +94,7 @@ _DECISION_SENTENCES = (
     ("prose: it was approved", re.compile(
         r"\A(?P<what>(?:the|our|a|an)\s+(?!question|idea|issue)[^,;]{3,120}?\s+(?:was|were)\s+(?:formally\s+|unanimously\s+)?"
         r"(?:approved|accepted|adopted|ratified|agreed)\b(?!\s+(?:by\s+)?(?:last|earlier|previously|upstream)).*)", re.IGNORECASE)),
+    ("prose: RESOLVED that", re.compile(r"\A(?:RESOLVED|Resolved),?\s+(?:that\s+)?(?P<what>.+)")),
     ("prose: motion carried", re.compile(
         r"\b(?:the\s+)?motion\s+to\s+(?P<what>.+?)\s+(?:was\s+)?(?:carried|passed|approved|adopted)\b", re.IGNORECASE)),
 )
@@ -96,7 +105,8 @@ _NOT_DECIDED = re.compile(r"\A(?:none|nothing|n/a|tbd)\b|\b(will vote|to vote on
 _CONDITIONAL = re.compile(r"\s*(?:if|unless|when|once|should|whether|maybe|perhaps)\b", re.IGNORECASE)
 
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
-_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|no later than)\s+(?P<when>(?:the\s+)?(?:"
+_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|no later than|within|in)\s+(?P<when>(?:the\s+)?(?:"
+                  r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
                   r"end of (?:the\s+)?(?:week|month|year)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
                   r"tomorrow'?s? (?:meeting|session|call)|(?:[\w']+\s+)?(?:meeting|meetup|call|session|summit)|"
                   r"(?:next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
@@ -123,7 +133,10 @@ def looks_like_minutes(subject: str, body: str) -> bool:
         "attendees": any(_ATTENDEES.match(line) for line in lines),
         "agenda": any(_AGENDA.fullmatch(line) and len(line) < 40 for line in lines),
         "topics": _title_count(body) >= 2,
-        "sections": any(_is_heading(line, _ACTIONS_HEADING) or _is_heading(line, _DECISIONS_HEADING) for line in lines),
+        "sections": any(_is_heading(line, _ACTIONS_HEADING) or _is_heading(line, _DECISIONS_HEADING)
+                        or _LABEL.fullmatch(line) for line in lines),
+        # Minutes written as a letter have no structure, but record what the group decided.
+        "decided": sum(1 for line in lines if _GROUP_DECIDED.search(line)) >= 1,
     }
     count = sum(signals.values())
     return count >= 1 if _SUBJECT.search(subject) else signals["attendees"] and count >= 2
@@ -134,7 +147,7 @@ def _title_count(body: str) -> int:
     lines = [""] + _own_lines(body) + [""]
     count = 0
     for before, line, after in zip(lines, lines[1:], lines[2:]):
-        alone = not before.strip() and not after.strip() and 0 < len(line.split()) <= 8
+        alone = not before.strip() and (not after.strip() or bool(_BULLET.match(after))) and 0 < len(line.split()) <= 8
         if (_heading(line, after, in_list=False) or ("", ""))[0] == "topic" or (
                 alone and not line.rstrip().endswith((".", ",", ";", ":", "!", "?")) and line[:1].isupper()):
             count += 1
@@ -165,24 +178,57 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     The author owns what the minutes say "I'll" do.
     """
     lines = _own_lines(body)
+    aliases = nick_aliases(lines)
+    lines = [_with_names(line, aliases) for line in lines]
     attendees = _attendees(lines)
     people = attendees + tuple(name for name in _mentioned_names(lines) if name not in attendees)
+    # When the minutes say who was there, only they (and the writer) take on tasks in it.
+    allowed = attendees + ((author,) if author else ()) if len(attendees) >= 2 else ()
     topics: list[str] = []
     found: list[ExtractedItem] = []
     day = date.date() if date else None
     for section, number, text, topic_line in _entries(lines, topics):
         text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)", "", text)
         if section == "actions":
-            item = _action(text, _ACTION_ENTRIES, people, day, author)
+            item = _action(text, _ACTION_ENTRIES, people, day, author, allowed)
         elif section == "decisions":
             # "Outcome: none yet. Kenji to ask ..." holds an action beside (or instead of) the decision.
-            item = _action(text, _NAME_TO, people, day, author) or _listed_decision(text)
+            item = _action(text, _NAME_TO, people, day, author, allowed) or _listed_decision(text)
         else:
-            item = _action(text, _ACTION_SENTENCES, people, day, author) or _sentence_decision(text)
+            item = _action(text, _ACTION_SENTENCES, people, day, author, allowed) or _sentence_decision(text)
         if item is not None:
             kind, what, owners, due, rule = item
             found.append(ExtractedItem(kind, what, owners, date, "message", message_id, number, rule, due, topic_line))
     return ProseMinutes(attendees, tuple(topics), tuple(found))
+
+
+# "Kofi Asante (@kasante)", "samb (Samira Benali)": a person's nick beside their name.
+_NAME_THEN_NICK = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*@?(?P<nick>[a-z][\w.-]{1,30})\s*\)")
+_NICK_THEN_NAME = re.compile(r"(?<![\w@])(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\)")
+
+
+def nick_aliases(lines: list[str]) -> dict[str, str]:
+    """Return the full name of each nick the minutes give beside a name (in either order)."""
+    text = " ".join(line.strip() for line in lines)
+    found = {m["nick"]: m["name"] for m in _NAME_THEN_NICK.finditer(text)}
+    found.update({m["nick"]: m["name"] for m in _NICK_THEN_NAME.finditer(text)})
+    return {nick: name for nick, name in found.items() if nick not in _ROLES}
+
+
+# What minutes put in parentheses after a name that is a role, not a nick: "Sofia Rossi (notes)".
+_ROLES = frozenset("""notes chair chairs cochair co-chair remote me scribe minutes host guest secretary treasurer
+president lead observer visitor regrets late left partial apologies invited staff editor editors""".split())
+
+
+def _with_names(line: str, aliases: dict[str, str]) -> str:
+    """Return a line with known nicks written as names: "@kasante to ..." and "<samb> I'll ..." read as names do."""
+    if not aliases:
+        return line
+    said = re.match(r"(\s*<(?P<nick>[\w.-]+)>\s+)(?:I'll|I will)\b", line)
+    if said and said["nick"] in aliases:
+        line = f"{said.group(1)}{aliases[said['nick']]} will" + line[said.end():]  # still quoted from IRC
+    return re.sub(r"(?<![\w/.<-])@?([a-z][\w.-]{1,30})\b(?!\s*\()",
+                  lambda m: aliases.get(m.group(1), m.group(0)) if m.group(1) in aliases else m.group(0), line)
 
 
 def _attendees(lines: list[str]) -> tuple[str, ...]:
@@ -206,7 +252,8 @@ def _attendees(lines: list[str]) -> tuple[str, ...]:
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
-                       r"few of us|those present)\b[^.:()]{0,60}?[:(]\s*(?P<names>[^.:)]+)", re.IGNORECASE)
+                       r"few of us|those present|of us|regulars were|attendees were)\b[^.:()]{0,60}?[:(]?\s*(?P<names>[^.:)]+)",
+                       re.IGNORECASE)
 
 
 def _attendees_in_prose(lines: list[str]) -> tuple[str, ...]:
@@ -226,7 +273,8 @@ def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
 
 
 def _split_names(text: str) -> list[str]:
-    """Return the names in "Jane Okafor (chair), Ravi Menon and Mei Lin"."""
+    """Return the names in "Jane Okafor (chair), Ravi Menon and Mei Lin" (and "samb (Samira Benali)")."""
+    text = _NICK_THEN_NAME.sub(lambda match: match["name"], text)
     text = re.sub(r"\([^)]*\)|<[^>]*>", "", text)
     parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
     return [part.strip(" .") for part in parts if re.fullmatch(_NAME, part.strip(" ."))]
@@ -248,6 +296,8 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
         heading = _heading(line, following, in_list=section != "narrative")
         label = _LABEL.fullmatch(line) if heading is None else None
         bullet = _BULLET.match(line) if label is None else None
+        if bullet is None and label is None and (said := re.match(r"\s*<[\w.-]+>\s+(\S.*)", line)):
+            bullet = said  # a line quoted from IRC is an entry of its own
         starts = heading or label or bullet or _ATTENDEES.match(line) or _ABSENT.match(line)
         if starts or not line.strip():
             yield from _flushed(current, paragraph, topic_line)
@@ -357,18 +407,21 @@ Found = tuple[str, str, tuple[str, ...], date | None, str]
 
 
 def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees: tuple[str, ...],
-            day: date | None, author: str) -> Found | None:
+            day: date | None, author: str, allowed: tuple[str, ...] = ()) -> Found | None:
     """Return the action a rule finds in text, with owners matched to the attendees."""
     if _CONDITIONAL.match(text):
         return None
     text = re.sub(r"\A\s*(?:also|then|finally|and)\s*,?\s+", "", _cleaned(text), flags=re.IGNORECASE)
+    text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"{_NAMES}\s*:", text) else text
     for rule, pattern in rules:
         match = pattern.match(text)
         if match is None:
             continue
         owners = (author,) if match["owners"] == "I" and author else _owners(match["owners"], attendees)
+        if allowed and any(owner not in allowed for owner in owners):
+            continue  # a company or someone who was not there: an aside, not an assignment
         if owners:
-            task, due = _due(_main_clause(match["task"]), day)
+            task, due = _due(_main_clause(re.sub(r"\A(?:also|then|now|still|again)\s+", "", match["task"])), day)
             stated = match.groupdict().get("due")
             if stated and due is None:
                 due = _due(f"by {re.sub(r'^(?:due|by)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
@@ -450,6 +503,10 @@ def _due_date(when: str, day: date | None) -> date | None:
         return None
     if when.startswith("tomorrow"):
         return day + timedelta(days=1)
+    span = re.fullmatch(r"(a|one|two|three|four|\d{1,2})\s+(day|week)s?", when)
+    if span:
+        count = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(span[1]) or int(span[1])
+        return day + timedelta(days=count * (7 if span[2] == "week" else 1))
     if when.endswith(("meeting", "meetup", "call", "session", "summit")):
         return None  # a meeting whose date the phrase does not give
     if when.startswith("end of"):

@@ -100,3 +100,14 @@ def test_a_mailed_meetbot_summary_gives_decisions_and_nick_owned_actions() -> No
     assert [(i.kind, i.text, i.owners) for i in found] == [
         ("decision", "The AtSpiTwo feature is accepted.", ()),
         ("action", "ajax to look at the issue for FESCo", ("ajax",))]
+
+
+def test_a_marked_line_the_mailer_wrapped_is_read_whole() -> None:
+    body = ("ACTION: Beatriz to update section 4.2 of the editor's draft to reflect\n"
+            "resolution 2 by 30 November.\n"
+            "Decision: feature releases every 10 weeks, with a two-week stabilisation window\n"
+            "The window is enforced by branch protection.\n")
+    found = message_items(body, message_id="m", date=WHEN)
+    assert [i.text for i in found] == [
+        "Beatriz to update section 4.2 of the editor's draft to reflect resolution 2 by 30 November.",
+        "feature releases every 10 weeks, with a two-week stabilisation window"]  # a capital starts a new sentence

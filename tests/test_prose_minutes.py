@@ -91,3 +91,27 @@ def test_each_item_keeps_its_line_and_rule() -> None:
     found = read_minutes(body, message_id="m", date=TUESDAY).items
     assert [(i.kind, i.text, i.line, i.rule) for i in found] == [
         ("decision", "approve the 2024 budget", 3, "prose: the group voted to")]
+
+
+def test_nicks_given_beside_names_are_the_people_and_labels_work_inside_lists() -> None:
+    body = """Present: samb (Samira Benali), Kofi Asante (@kasante), Olaf Brandt
+
+1. Installer
+  - Decided: drop the 32-bit images from 12.2.
+  - AI: @kasante to write the blog post draft within two weeks
+  - AI: (obrandt) collect the known issues
+  <samb> I'll draft the release notes skeleton by Friday
+  - Brightline offered to pay for pizza again.
+"""
+    found = read_minutes(body, message_id="m", date=TUESDAY).items
+    assert [(i.kind, i.text, i.owners, i.due) for i in found] == [
+        ("decision", "drop the 32-bit images from 12.2", (), None),
+        ("action", "write the blog post draft", ("Kofi Asante",), date(2024, 3, 26)),
+        ("action", "draft the release notes skeleton", ("Samira Benali",), date(2024, 3, 15)),
+    ]  # "(obrandt)" is no nick the minutes gave; Brightline was not there
+
+
+def test_roles_in_parentheses_are_not_nicks() -> None:
+    body = "Who was there: Sofia Rossi (notes), Mei Lin\n\nMei will also update the deployment notes.\n"
+    found = read_minutes(body, message_id="m", date=TUESDAY).items
+    assert [(i.text, i.owners) for i in found] == [("update the deployment notes", ("Mei Lin",))]
