@@ -1233,7 +1233,7 @@ MINUTES_HINTS = ("minutes", "meeting notes", "notes from", "summary", "recap", "
 def item_candidates(conn: Connection, thread_ids: Sequence[str]
                     ) -> Iterator[tuple[str, str, datetime | None, str, str]]:
     """Yield (Message-ID, subject, date, body, sender's name) of the messages in these threads that may hold items."""
-    members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
+    members = _thread_members(thread_ids)
     wanted = sa.or_(*(messages.c.body.contains(marker, autoescape=True) for marker in ITEM_MARKERS),
                     *(messages.c.subject.contains(hint, autoescape=True) for hint in MINUTES_HINTS),
                     *(messages.c.body.contains(hint, autoescape=True) for hint in MINUTES_HINTS[-3:]))
@@ -1261,14 +1261,23 @@ def meeting_ids_all(conn: Connection) -> list[str]:
     return list(conn.execute(sa.select(meetings.c.meeting_id)).scalars())
 
 
+def _thread_members(thread_ids: Sequence[str]) -> Any:
+    """Return a query of the Message-IDs placed in these threads."""
+    return sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
+
+
+def _forget_derived(conn: Connection, table: sa.Table, thread_ids: Sequence[str], meeting_sources: Sequence[str]) -> None:
+    """Delete the rows a derived table (items, links) holds for these threads' messages and these meetings."""
+    if thread_ids:
+        conn.execute(table.delete().where(table.c.source_kind == "message", table.c.source_id.in_(_thread_members(thread_ids))))
+    for chunk in _chunks(list(meeting_sources), 500):
+        conn.execute(table.delete().where(table.c.source_kind == "meeting", table.c.source_id.in_(chunk)))
+
+
 def replace_items(conn: Connection, *, thread_ids: Sequence[str] = (), meeting_sources: Sequence[str] = (),
                   found: Sequence[ExtractedItem] = ()) -> None:
     """Forget the items of these threads' messages and these meetings ("SERIES/ID"), then store found."""
-    if thread_ids:
-        members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
-        conn.execute(extracted_items.delete().where(extracted_items.c.source_kind == "message", extracted_items.c.source_id.in_(members)))
-    for chunk in _chunks(list(meeting_sources), 500):
-        conn.execute(extracted_items.delete().where(extracted_items.c.source_kind == "meeting", extracted_items.c.source_id.in_(chunk)))
+    _forget_derived(conn, extracted_items, thread_ids, meeting_sources)
     rows = [{"kind": item.kind, "text": item.text, "owners_json": json.dumps(item.owners, ensure_ascii=False),
              "date": _utc_naive(item.date), "due": item.due, "source_kind": item.source_kind,
              "source_id": item.source_id, "line": item.line, "rule": item.rule, "context_line": item.context_line,
@@ -1315,9 +1324,8 @@ def item_counts(conn: Connection) -> dict[str, int]:
 def thread_bodies(conn: Connection, thread_ids: Sequence[str]
                   ) -> Iterator[tuple[str, datetime | None, str, list[str]]]:
     """Yield (Message-ID, date, body, recipient and sender addresses) of the messages in these threads."""
-    members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
     query = sa.select(messages.c.message_id, messages.c.date, messages.c.body, messages.c.from_email,
-                      messages.c.to_json, messages.c.cc_json).where(messages.c.message_id.in_(members))
+                      messages.c.to_json, messages.c.cc_json).where(messages.c.message_id.in_(_thread_members(thread_ids)))
     for message_id, date, body, sender, to_json, cc_json in conn.execute(query):
         addresses = [sender] + [a.email for a in _addresses(to_json) + _addresses(cc_json)]
         yield message_id, _utc_aware(date), body, addresses
@@ -1326,11 +1334,7 @@ def thread_bodies(conn: Connection, thread_ids: Sequence[str]
 def replace_links(conn: Connection, *, thread_ids: Sequence[str] = (), meeting_sources: Sequence[str] = (),
                   found: Sequence[FoundLink] = ()) -> None:
     """Forget the links of these threads' messages and these meetings, then store found."""
-    if thread_ids:
-        members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id.in_(list(thread_ids)))
-        conn.execute(links.delete().where(links.c.source_kind == "message", links.c.source_id.in_(members)))
-    for chunk in _chunks(list(meeting_sources), 500):
-        conn.execute(links.delete().where(links.c.source_kind == "meeting", links.c.source_id.in_(chunk)))
+    _forget_derived(conn, links, thread_ids, meeting_sources)
     rows = [_link_row(link) for link in found]
     if rows:
         conn.execute(links.insert(), rows)
