@@ -174,12 +174,13 @@ def message_page(conn: Connection, message_id: str, *, version: int = 1) -> Mess
     thread_id = store.message_thread_id(conn, message_id)
     summary = store.thread_summary(conn, thread_id) if thread_id else None
     panel = linking.message_panel(conn, message_id)
+    minutes = items.minutes_of(message)
     if thread_id is None or summary is None:
-        return MessagePage(message, None, None, (), len(keys), panel)
+        return MessagePage(message, None, None, (), len(keys), panel, minutes)
     entries = store.thread_entries(conn, thread_id, bodies=False)
     parent, replies = relatives(entries, message_id)
     thread = ThreadView(summary, store.thread_list_names(conn, thread_id), tuple(entries))
-    return MessagePage(message, thread, parent, replies, len(keys), panel)
+    return MessagePage(message, thread, parent, replies, len(keys), panel, minutes)
 
 
 def _message_key(conn: Connection, message_id: str, version: int) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from archive import actions, meetings, prose_minutes, store
 from archive.errors import NotFound
-from archive.models import ExtractedItem, ItemMark, MessageView, TrackedAction
+from archive.models import ExtractedItem, ItemMark, MessageView, ProseMinutes, TrackedAction
 
 # Threads whose items are re-derived per transaction.
 BATCH = 500
@@ -31,6 +31,16 @@ def message_items(message_id: str, subject: str, date: datetime | None, body: st
         lines = {item.line for item in minutes}
         found = sorted([*minutes, *(item for item in found if item.line not in lines)], key=lambda item: item.line)
     return numbered(found)
+
+
+def minutes_of(message: MessageView) -> ProseMinutes | None:
+    """Return what a message records when it is minutes written as prose, else None."""
+    if not prose_minutes.looks_like_minutes(message.subject, message.body):
+        return None
+    minutes = prose_minutes.read_minutes(message.body, message_id=message.message_id, date=message.date,
+                                         author=message.sender.name)
+    return replace(minutes, items=tuple(message_items(message.message_id, message.subject, message.date,
+                                                      message.body, message.sender.name)))
 
 
 def numbered(found: list[ExtractedItem]) -> list[ExtractedItem]:

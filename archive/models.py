@@ -277,6 +277,15 @@ class ThreadPage:
 
 
 @dataclass(frozen=True)
+class ProseMinutes:
+    """What a message written as minutes holds: who attended, the topics, and the items found in it."""
+
+    attendees: tuple[str, ...]
+    topics: tuple[str, ...]
+    items: tuple[ExtractedItem, ...]
+
+
+@dataclass(frozen=True)
 class MessagePage:
     """One message in its thread: its parent, its replies and the thread outline."""
 
@@ -286,6 +295,7 @@ class MessagePage:
     replies: tuple[MessageSummary, ...]
     versions: int
     links: LinkPanel = field(default_factory=lambda: LinkPanel((), ()))  # what it links to, and what links to it
+    minutes: ProseMinutes | None = None  # what it records, when it is minutes written as prose
 
 
 @dataclass(frozen=True)

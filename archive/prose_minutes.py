@@ -11,12 +11,11 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil import parser as date_parser
 
-from archive.models import ExtractedItem
+from archive.models import ExtractedItem, ProseMinutes
 
 _SUBJECT = re.compile(
     r"\b(minutes|meeting notes|notes (?:from|of)|recap|readout|(?:meeting|call|summit|session|sync|standup|meetup|ptg|"
@@ -113,15 +112,6 @@ _DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
                   r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
                   r"\)?", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ProseMinutes:
-    """What a prose minutes message holds."""
-
-    attendees: tuple[str, ...]
-    topics: tuple[str, ...]
-    items: tuple[ExtractedItem, ...]
 
 
 def looks_like_minutes(subject: str, body: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -342,7 +342,7 @@ def add_messages(conn: Connection, batch: Sequence[PreparedMessage], list_name: 
     conn.execute(_insert_ignoring_conflicts(conn, lists), [{"name": list_name, "description": ""}])
     by_hash = {prepared.row["content_hash"]: prepared for prepared in batch}
     known = _ids_by_hash(conn, list(by_hash))
-    new = [by_hash[h] for h in by_hash if h not in known]
+    new = _merged_with_page_copies(conn, [by_hash[h] for h in by_hash if h not in known], known)
     if new:
         _bulk_insert(conn, messages, [p.row for p in new])
         added = _ids_by_hash(conn, [p.row["content_hash"] for p in new])
@@ -390,6 +390,46 @@ def _all_refs(references: Sequence[str], in_reply_to: str | None) -> list[str]:
     if in_reply_to and in_reply_to not in refs:
         refs.append(in_reply_to)
     return refs
+
+
+def _from_page(source: str) -> bool:
+    """Tell whether a message was read from a saved web page (its copy of the text, not the original mail)."""
+    return source.lower().endswith((".html", ".htm"))
+
+
+def _merged_with_page_copies(conn: Connection, new: list[PreparedMessage], known: dict[str, int]) -> list[PreparedMessage]:
+    """Return the messages to add, a message read from a web page and its original mail being one message.
+
+    A page's copy of a message already stored is not added (the stored one learns the page's URL);
+    an original arriving after a page's copy replaces that copy.
+    """
+    ids = [p.row["message_id"] for p in new if not p.row["generated_id"]]
+    stored: dict[str, tuple[int, str, str | None]] = {}
+    for chunk in _chunks(ids, 500):
+        query = sa.select(messages.c.message_id, messages.c.id, messages.c.source, messages.c.source_url).where(
+            messages.c.message_id.in_(chunk))
+        stored.update({mid: (pk, source, url) for mid, pk, source, url in conn.execute(query)})
+    kept = []
+    for prepared in new:
+        twin = stored.get(prepared.row["message_id"]) if not prepared.row["generated_id"] else None
+        if twin is None or _from_page(prepared.row["source"]) == _from_page(twin[1]):
+            kept.append(prepared)
+        elif _from_page(prepared.row["source"]):
+            known[prepared.row["content_hash"]] = twin[0]  # the mail stands for the page: list it too
+            if twin[2] is None:
+                conn.execute(messages.update().where(messages.c.id == twin[0]).values(source_url=prepared.row["source_url"]))
+        else:
+            _forget_message(conn, twin[0], prepared.row["message_id"])
+            kept.append(replace(prepared, row={**prepared.row, "source_url": prepared.row["source_url"] or twin[2]}))
+    return kept
+
+
+def _forget_message(conn: Connection, pk: int, message_id: str) -> None:
+    """Delete a stored message and what was stored with it (its derived rows come back with its replacement)."""
+    for table in (message_raw, message_lists, message_refs, pending_threading):
+        conn.execute(table.delete().where(table.c.message_pk == pk))
+    conn.execute(links.delete().where(links.c.source_kind == "message", links.c.source_id == message_id))
+    conn.execute(messages.delete().where(messages.c.id == pk))
 
 
 def _ids_by_hash(conn: Connection, hashes: Sequence[str]) -> dict[str, int]:

@@ -18,10 +18,12 @@ from ingest.mbox import FROM_LINE, archive_month, iter_mbox, open_stream
 from ingest.pipermail import iter_pipermail, month_files
 from ingest.public_inbox import epoch_repos, is_bare_repo, is_bundle, iter_public_inbox
 from ingest.reviews import is_review_export, iter_reviews
+from ingest.web_pages import is_archive_page, is_pipermail_tree, iter_pages
 
 __all__ = ["FORMATS", "default_list_name", "detect_format", "iter_source", "open_stream"]
 
-FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "public-inbox", "meetbot", "scribe", "recap", "review")
+FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "pipermail-html", "public-inbox", "meetbot", "scribe", "recap",
+           "review")
 
 _HEAD_SIZE = 64 * 1024
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]*\S")
@@ -49,6 +51,8 @@ def detect_format(path: Path) -> str:
     text = head.decode("utf-8", "replace")
     if is_review_export(text):
         return "review"
+    if is_archive_page(text):
+        return "pipermail-html"
     if is_meetbot_log(text) or is_hcoop_log(text):
         return "meetbot"
     if is_scribe_log(text):
@@ -79,6 +83,8 @@ def iter_source(path: Path, fmt: str) -> Iterator[RawItem | SourceError]:
         return iter_public_inbox(path)
     if fmt == "review":
         return iter_reviews(path)
+    if fmt == "pipermail-html":
+        return iter_pages(path)
     raise UnknownFormatError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -87,6 +93,8 @@ def default_list_name(path: Path, fmt: str) -> str:
     path = path.resolve()
     if fmt == "review":
         return "reviews"
+    if fmt == "pipermail-html" and path.is_file() and re.fullmatch(r"\d{4}-[A-Z][a-z]+", path.parent.name):
+        return path.parent.parent.name  # LIST/YYYY-Month/NNNNNN.html
     if fmt == "public-inbox":
         if path.is_file():
             return _EPOCH_BUNDLE.sub("", path.name)
@@ -112,6 +120,8 @@ def _folder_format(path: Path) -> str:
     has_maildir = any((path / sub).is_dir() for sub in ("cur", "new"))
     if not has_maildir and month_files(path):
         return "pipermail"
+    if not has_maildir and is_pipermail_tree(path):
+        return "pipermail-html"
     return "maildir"
 
 

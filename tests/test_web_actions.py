@@ -137,3 +137,16 @@ def test_a_mark_shows_who_closed_an_action_and_why(tmp_path_factory: object) -> 
     person = page(client, "/people/mei-lin/")
     dropped = person.select_one("#actions-dropped-h").find_parent("section").get_text(" ")
     assert "chair the next community call" in dropped and "marked dropped by Jane Okafor" in " ".join(dropped.split())
+
+
+def test_a_prose_minutes_message_shows_what_was_read_from_it(tmp_path_factory: object) -> None:
+    client = prose_client(tmp_path_factory)
+    soup = page(client, "/m/minutes-1@example.org/")
+    read = soup.select_one("#minutes-h").find_parent("section")
+    text = " ".join(read.get_text(" ").split())
+    assert "Jane Okafor, Ravi Menon, Mei Lin, Tomasz Kowalski, Lars Nilsson" in text
+    assert "Release cadence" in text and "decision move to a six-month cadence starting with 3.0" in text
+    assert "draft the new release policy and post it to the list Jane Okafor · due 2024-03-15" in text
+    twin = client.get("/api/m/minutes-1@example.org/").get_json()
+    assert twin["minutes"]["attendees"][0] == "Jane Okafor"
+    assert "minutes-h" not in client.get("/m/followup-1@example.org/").get_data(as_text=True)  # not minutes
