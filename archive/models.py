@@ -9,6 +9,10 @@ from datetime import date, datetime
 CalendarDate = date
 
 
+# Ends the source of a message read from a web page (or its saved text): the page's copy of a mail.
+PAGE_COPY = " [web page]"
+
+
 @dataclass(frozen=True)
 class RawItem:
     """One message's bytes as found in a source file, before parsing."""

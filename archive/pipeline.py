@@ -105,7 +105,7 @@ def _units(
     except IngestError as error:
         errors.append(str(error))
         return
-    if not path.is_dir() or path_format in ("public-inbox", "pipermail-html"):
+    if not path.is_dir() or path_format in ("public-inbox", "archive-pages"):
         yield path, path_format, list_name or default_list_name(path, path_format)
         return
     # A folder may mix message files (Maildir, .eml) with monthly archives: detect each file.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from archive.errors import StoreError
 from archive.models import (
     Address,
     Attachment,
+    PAGE_COPY,
     ExtractedItem,
     FoundLink,
     ItemMark,
@@ -394,7 +396,7 @@ def _all_refs(references: Sequence[str], in_reply_to: str | None) -> list[str]:
 
 def _from_page(source: str) -> bool:
     """Tell whether a message was read from a saved web page (its copy of the text, not the original mail)."""
-    return source.lower().endswith((".html", ".htm"))
+    return source.endswith(PAGE_COPY)
 
 
 def _merged_with_page_copies(conn: Connection, new: list[PreparedMessage], known: dict[str, int]) -> list[PreparedMessage]:
@@ -412,6 +414,8 @@ def _merged_with_page_copies(conn: Connection, new: list[PreparedMessage], known
     kept = []
     for prepared in new:
         twin = stored.get(prepared.row["message_id"]) if not prepared.row["generated_id"] else None
+        if twin is None and prepared.row["generated_id"] and _from_page(prepared.row["source"]):
+            twin = _same_text(conn, prepared.row)  # a page without the Message-ID: the same sender, time and words
         if twin is None or _from_page(prepared.row["source"]) == _from_page(twin[1]):
             kept.append(prepared)
         elif _from_page(prepared.row["source"]):
@@ -422,6 +426,25 @@ def _merged_with_page_copies(conn: Connection, new: list[PreparedMessage], known
             _forget_message(conn, twin[0], prepared.row["message_id"])
             kept.append(replace(prepared, row={**prepared.row, "source_url": prepared.row["source_url"] or twin[2]}))
     return kept
+
+
+def _same_text(conn: Connection, row: dict[str, Any]) -> tuple[int, str, str | None] | None:
+    """Return the stored message a page's copy shows, found by sender, date (within a minute) and words."""
+    if not row["from_email"] or row["date"] is None:
+        return None
+    query = sa.select(messages.c.id, messages.c.source, messages.c.source_url, messages.c.body).where(
+        messages.c.from_email == row["from_email"], messages.c.date.between(
+            row["date"] - timedelta(minutes=1), row["date"] + timedelta(minutes=1)))
+    words = _words_of(row["body"])
+    for pk, source, url, body in conn.execute(query):
+        if not _from_page(source) and _words_of(body) == words:
+            return pk, source, url
+    return None
+
+
+def _words_of(body: str) -> str:
+    """Return a body's letters and digits only, to compare a page's copy of a message with the original."""
+    return re.sub(r"\W+", "", body.casefold())[:2000]
 
 
 def _forget_message(conn: Connection, pk: int, message_id: str) -> None:

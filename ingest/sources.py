@@ -22,7 +22,7 @@ from ingest.web_pages import is_archive_page, is_pipermail_tree, iter_pages
 
 __all__ = ["FORMATS", "default_list_name", "detect_format", "iter_source", "open_stream"]
 
-FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "pipermail-html", "public-inbox", "meetbot", "scribe", "recap",
+FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "archive-pages", "public-inbox", "meetbot", "scribe", "recap",
            "review")
 
 _HEAD_SIZE = 64 * 1024
@@ -51,14 +51,14 @@ def detect_format(path: Path) -> str:
     text = head.decode("utf-8", "replace")
     if is_review_export(text):
         return "review"
-    if is_archive_page(text):
-        return "pipermail-html"
     if is_meetbot_log(text) or is_hcoop_log(text):
         return "meetbot"
     if is_scribe_log(text):
         return "scribe"
     if head.startswith(b"From "):
         return "pipermail" if _looks_like_pipermail(path, head) else "mbox"
+    if is_archive_page(text):
+        return "archive-pages"
     if _HEADER_LINE.match(head):
         return "eml"
     raise UnknownFormatError(
@@ -83,7 +83,7 @@ def iter_source(path: Path, fmt: str) -> Iterator[RawItem | SourceError]:
         return iter_public_inbox(path)
     if fmt == "review":
         return iter_reviews(path)
-    if fmt == "pipermail-html":
+    if fmt == "archive-pages":
         return iter_pages(path)
     raise UnknownFormatError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
@@ -93,7 +93,7 @@ def default_list_name(path: Path, fmt: str) -> str:
     path = path.resolve()
     if fmt == "review":
         return "reviews"
-    if fmt == "pipermail-html" and path.is_file() and re.fullmatch(r"\d{4}-[A-Z][a-z]+", path.parent.name):
+    if fmt == "archive-pages" and path.is_file() and re.fullmatch(r"\d{4}-[A-Z][a-z]+", path.parent.name):
         return path.parent.parent.name  # LIST/YYYY-Month/NNNNNN.html
     if fmt == "public-inbox":
         if path.is_file():
@@ -121,7 +121,7 @@ def _folder_format(path: Path) -> str:
     if not has_maildir and month_files(path):
         return "pipermail"
     if not has_maildir and is_pipermail_tree(path):
-        return "pipermail-html"
+        return "archive-pages"
     return "maildir"
 
 

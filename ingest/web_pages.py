@@ -1,5 +1,5 @@
-"""Mail archives saved as web pages: Pipermail (Mailman 2) and MHonArc message pages, read back
-into messages (pure but for reading files).
+"""Mail archives saved as web pages (or as a browser's "save as text" of them): Pipermail
+(Mailman 2), MHonArc and public-inbox pages, read back into messages (pure but for reading files).
 
 Each page becomes an RFC 5322 message built from what the page shows, so it is parsed, stored,
 threaded and searched exactly like mail from an mbox, and keeps the page's address as its source
@@ -10,6 +10,11 @@ URL so that links to the page resolve to it.
   between `<!--beginarticle-->` and `<!--endarticle-->`. The reply link's `In-Reply-To=` parameter
   is the page's own Message-ID (a reply through it answers this message). Who replies to whom
   comes from the month's `thread.html`, whose nested lists are the threads.
+- public-inbox: a message page (`/INBOX/MESSAGE-ID/`) or thread page (`/T/`, `/t/`) shows each
+  message as its headers (From, To, Cc, Subject, Date, Message-ID, In-Reply-To) and body, ended
+  by a "permalink raw reply" line; the same layout survives saving the page as text.
+- Pipermail saved as text: subject, "Name address at host", date, the navigation list, the body,
+  and the "More information about the ... mailing list" footer.
 - MHonArc: the `<!--X-Subject: -->`, `<!--X-From-R13: -->` (rot13), `<!--X-Date: -->`,
   `<!--X-Message-Id: -->` and `<!--X-Reference: -->` comments, and the body between
   `<!--X-Body-of-Message-->` and `<!--X-Body-of-Message-End-->`.
@@ -27,8 +32,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from archive.models import RawItem, SourceError
+from archive.models import PAGE_COPY, RawItem, SourceError
 from ingest.addresses import deobfuscate_address
+from ingest.html_text import html_to_text
 
 PIPERMAIL_MARK = "<!--beginarticle-->"
 MHONARC_MARK = "<!--X-Subject:"
@@ -38,9 +44,15 @@ _ARTICLE = re.compile(r"\A\d{6}\.html\Z")
 _MONTH = re.compile(r"\A\d{4}-[A-Z][a-z]+\Z")
 
 
+# public-inbox ends each message with "permalink raw reply", as links in the page and as words in its text.
+_PUBLIC_INBOX = re.compile(r"permalink(?:</a>)?\s*(?:<a [^>]*>)?raw(?:</a>)?\s*(?:<a [^>]*>)?reply")
+PIPERMAIL_TEXT_MARKS = ("Messages sorted by:", "More information about the")
+
+
 def is_archive_page(text: str) -> bool:
-    """Tell whether a page is a Pipermail or MHonArc message page."""
-    return PIPERMAIL_MARK in text or MHONARC_MARK in text
+    """Tell whether a page (or its text) is a Pipermail, MHonArc or public-inbox message or thread page."""
+    return PIPERMAIL_MARK in text or MHONARC_MARK in text or bool(_PUBLIC_INBOX.search(text)) or all(
+        mark in text for mark in PIPERMAIL_TEXT_MARKS)
 
 
 def is_pipermail_tree(path: Path) -> bool:
@@ -70,7 +82,13 @@ def _page_items(pages: list[Path], parents: dict[str, str]) -> Iterator[RawItem 
             data = page.read_bytes()
             if len(data) > MAX_PAGE_BYTES:
                 raise ValueError(f"{len(data)} bytes is too large for one message page")
-            fields = read_page(data.decode("utf-8", "replace"))
+            text = data.decode("utf-8", "replace")
+            if _PUBLIC_INBOX.search(text):
+                for number, fields in enumerate(read_public_inbox(text)):
+                    yield RawItem(page_message(fields), str(page) + PAGE_COPY, offset * 1000 + number,
+                                  source_url=page.name)
+                continue
+            fields = read_page(text)
         except (OSError, ValueError) as error:
             yield SourceError(str(page), offset, f"not a readable archive page: {error}")
             continue
@@ -82,7 +100,7 @@ def _page_items(pages: list[Path], parents: dict[str, str]) -> Iterator[RawItem 
         # The saved tree keeps the archive's layout: LIST/YYYY-Month/NNNNNN.html.
         url = f"/pipermail/{page.parent.parent.name}/{page.parent.name}/{page.name}" if _ARTICLE.match(page.name) \
             and _MONTH.match(page.parent.name) else page.name
-        yield RawItem(page_message(fields), str(page), offset, source_url=url)
+        yield RawItem(page_message(fields), str(page) + PAGE_COPY, offset, source_url=url)
 
 
 def read_page(text: str) -> dict[str, str]:
@@ -91,7 +109,76 @@ def read_page(text: str) -> dict[str, str]:
         return _mhonarc(text)
     if PIPERMAIL_MARK in text:
         return _pipermail(text)
+    if all(mark in text for mark in PIPERMAIL_TEXT_MARKS):
+        return _pipermail_text(text)
     raise ValueError("neither a Pipermail nor an MHonArc message page")
+
+
+def _pipermail_text(text: str) -> dict[str, str]:
+    """Read a Pipermail page saved as text: subject, "Name address at host", date, navigation, body, footer."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    head = [line.strip() for line in lines if line.strip()][:3]
+    if len(head) < 3:
+        raise ValueError("too short for a Pipermail page")
+    subject, author, when = head
+    # "Alice Wong alice at lanternfish.example": the address is the last three words.
+    words = author.split()
+    address = deobfuscate_address(" ".join(words[-3:])) if len(words) >= 3 and words[-2] == "at" else None
+    navigation = [index for index, line in enumerate(lines) if "Messages sorted by:" in line]
+    start = navigation[0] + 1 if navigation else 3
+    end = next((index for index in range(start, len(lines)) if lines[index].strip().startswith("* Previous message")
+                or lines[index].strip().startswith("More information about the")), len(lines))
+    return {"subject": subject, "name": " ".join(words[:-3]) if address else author,
+            "email": address.email if address else "", "date": when, "message_id": "", "in_reply_to": "",
+            "body": "\n".join(lines[start:end]).strip("\n")}
+
+
+_HEADER = re.compile(r"\A\s*(?:\*\s+)?(From|To|Cc|Subject|Date|Message-ID|In-Reply-To|References):\s?(.*)\Z",
+                     re.IGNORECASE)
+
+
+def read_public_inbox(text: str) -> list[dict[str, str]]:
+    """Return every message a public-inbox message or thread page shows (its HTML or its text)."""
+    if "<html" in text[:2000].lower() or "<pre" in text.lower():
+        text = html_to_text(text)
+    lines = text.replace("\r\n", "\n").split("\n")
+    found = []
+    index = 0
+    while index < len(lines):
+        header = _HEADER.match(lines[index])
+        if not header or header[1].lower() != "from":
+            index += 1
+            continue
+        fields: dict[str, str] = {}
+        while index < len(lines) and (header := _HEADER.match(lines[index])):
+            fields[header[1].lower()] = header[2].strip()
+            index += 1
+        body: list[str] = []
+        while index < len(lines) and not _PUBLIC_INBOX.search(lines[index]):
+            body.append(lines[index])
+            index += 1
+        if "message-id" in fields or "date" in fields:
+            found.append(_public_inbox_fields(fields, body))
+    if not found:
+        raise ValueError("no message in the page")
+    return found
+
+
+def _public_inbox_fields(headers: dict[str, str], body: list[str]) -> dict[str, str]:
+    """Return one public-inbox message's fields: its headers as shown, less the page's own words."""
+    sender = headers.get("from", "")
+    name, _, email = sender.rpartition("<")
+    def message_id(value: str) -> str:
+        found = re.search(r"[^<>\s()]+@[^<>\s()]+", value)  # the id, without "(raw)" or link targets
+        return found.group(0) if found else ""
+    while body and body[-1].strip() in ("", "^"):
+        body.pop()
+    return {"subject": headers.get("subject", ""), "name": name.strip().strip('"') if email else sender,
+            "email": email.rstrip(">").strip() if email else "",
+            "date": re.sub(r"\s*\[thread overview\]\s*\Z", "", headers.get("date", "")),
+            "message_id": message_id(headers.get("message-id", "")),
+            "in_reply_to": message_id(headers.get("in-reply-to", "")),
+            "body": "\n".join(body).strip("\n").removesuffix("^").rstrip()}
 
 
 def _pipermail(text: str) -> dict[str, str]:

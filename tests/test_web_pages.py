@@ -33,7 +33,7 @@ def test_a_pipermail_page_gives_subject_author_address_date_message_id_and_body(
 
 
 def test_a_saved_tree_imports_as_threads_from_thread_html() -> None:
-    assert detect_format(TREE) == "pipermail-html"
+    assert detect_format(TREE) == "archive-pages"
     assert thread_parents(MONTH / "thread.html") == {"000102.html": "000101.html"}
     found = messages(TREE)
     assert [m.subject.split("] ")[1] for m in found][:2] == [
@@ -50,7 +50,7 @@ def test_hostile_markup_imports_as_plain_text() -> None:
 
 
 def test_an_mhonarc_page_reads_its_x_comments() -> None:
-    assert detect_format(DATA / "mhonarc" / "msg00042.html") == "pipermail-html"
+    assert detect_format(DATA / "mhonarc" / "msg00042.html") == "archive-pages"
     (message,) = messages(DATA / "mhonarc" / "msg00042.html")
     assert (message.sender.name, message.sender.email) == ("Kenji Tanaka", "kenji.tanaka@lanternfish.example")
     assert message.message_id == "87a5b3c2d1.fsf@kenji.example"
@@ -89,3 +89,39 @@ def test_an_original_arriving_after_its_page_copy_replaces_it(runner: FlaskCliRu
     assert lists["lanternfish-announce"]["messages"] == 5
     (row,) = json_rows(runner, "links", "https://archive.example/pipermail/lanternfish-announce/2024-March/000101.html")
     assert row["resolved"] == {"kind": "message", "id": "ZedbYq2Tn5Lw8Kc1@lanternfish.example"}
+
+
+PUBLIC_INBOX = DATA / "public-inbox-html"
+DEV = DATA.parent.parent / "examples" / "mail" / "lanternfish-dev.mbox"
+
+
+def test_a_public_inbox_thread_page_and_its_text_give_the_same_messages() -> None:
+    for name in ("thread-T.html", "thread-T.txt"):
+        assert detect_format(PUBLIC_INBOX / name) == "archive-pages", name
+        found = messages(PUBLIC_INBOX / name)
+        assert [(m.message_id, m.in_reply_to, m.sender.name) for m in found] == [
+            ("20240122094501.20817-1-zoe.martin@example.net", None, "Zoë Martin"),
+            ("Zbb1Xr8mKw2vQe5T@lanternfish.example", "20240122094501.20817-1-zoe.martin@example.net", "Alice Wong")]
+        assert found[1].body.startswith("On Mon, Jan 22, 2024") and "permalink" not in found[1].body
+        assert "Applied to main, thanks." in found[1].body
+    (single,) = messages(PUBLIC_INBOX / "message.html")
+    assert single.subject == "[PATCH v2 0/3] storage: verify WAL record checksums on replay"
+
+
+def test_public_inbox_pages_merge_with_the_mbox_they_came_from(runner: FlaskCliRunner) -> None:
+    runner.invoke(cli, ["ingest", str(DEV), "--workers", "0"])
+    result = runner.invoke(cli, ["ingest", str(PUBLIC_INBOX / "thread-T.html"), "--list", "lanternfish-dev",
+                                 "--workers", "0"])
+    assert "imported 0, duplicates 2" in result.output  # both messages were already there, from the mbox
+    lists = {json.loads(line)["name"]: json.loads(line) for line in runner.invoke(cli, ["lists", "--json"]).output.splitlines()}
+    assert lists["lanternfish-dev"]["messages"] == 34
+
+
+def test_a_page_saved_as_text_without_its_message_id_merges_by_sender_time_and_words(runner: FlaskCliRunner) -> None:
+    text = DATA / "pipermail-text" / "correction.txt"
+    assert detect_format(text) == "archive-pages"
+    runner.invoke(cli, ["ingest", str(ANNOUNCE), "--workers", "0"])
+    result = runner.invoke(cli, ["ingest", str(text), "--list", "lanternfish-announce", "--workers", "0"])
+    assert "imported 0" in result.output
+    alone = runner.invoke(cli, ["ingest", str(text), "--list", "elsewhere", "--workers", "0"])
+    assert "imported 0" in alone.output  # the same message, now listed in a second list too
