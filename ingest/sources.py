@@ -17,13 +17,14 @@ from ingest.scribe import is_scribe_log
 from ingest.mbox import FROM_LINE, archive_month, iter_mbox, open_stream
 from ingest.pipermail import iter_pipermail, month_files
 from ingest.public_inbox import epoch_repos, is_bare_repo, is_bundle, iter_public_inbox
+from ingest.posts import is_feed, is_web_page, iter_posts
 from ingest.reviews import is_review_export, iter_reviews
 from ingest.web_pages import is_archive_page, is_pipermail_tree, iter_pages
 
 __all__ = ["FORMATS", "default_list_name", "detect_format", "iter_source", "open_stream"]
 
 FORMATS = ("mbox", "mboxo", "maildir", "eml", "pipermail", "archive-pages", "public-inbox", "meetbot", "scribe", "recap",
-           "review")
+           "review", "posts")
 
 _HEAD_SIZE = 64 * 1024
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]*\S")
@@ -59,6 +60,8 @@ def detect_format(path: Path) -> str:
         return "pipermail" if _looks_like_pipermail(path, head) else "mbox"
     if is_archive_page(text):
         return "archive-pages"
+    if is_feed(text) or is_web_page(text):
+        return "posts"  # a blog's feed, or a page such as a post carrying a board's notes
     if _HEADER_LINE.match(head):
         return "eml"
     raise UnknownFormatError(
@@ -85,6 +88,8 @@ def iter_source(path: Path, fmt: str) -> Iterator[RawItem | SourceError]:
         return iter_reviews(path)
     if fmt == "archive-pages":
         return iter_pages(path)
+    if fmt == "posts":
+        return iter_posts(path)
     raise UnknownFormatError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -93,6 +98,8 @@ def default_list_name(path: Path, fmt: str) -> str:
     path = path.resolve()
     if fmt == "review":
         return "reviews"
+    if fmt == "posts":
+        return path.stem
     if fmt == "archive-pages" and path.is_file() and re.fullmatch(r"\d{4}-[A-Z][a-z]+", path.parent.name):
         return path.parent.parent.name  # LIST/YYYY-Month/NNNNNN.html
     if fmt == "public-inbox":

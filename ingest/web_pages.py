@@ -27,6 +27,7 @@ import html
 import re
 from collections.abc import Iterator
 from email.message import EmailMessage
+from email.utils import formataddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -231,8 +232,9 @@ def page_message(fields: dict[str, str]) -> bytes:
     """Return the message a page shows, as RFC 5322 bytes that the mail parser reads like any other."""
     message = EmailMessage()
     if fields.get("email") or fields.get("name"):
-        message["From"] = f"{fields.get('name', '')} <{fields.get('email', '')}>" if fields.get("email") \
-            else fields["name"]
+        # A name alone (a blog's author) keeps an empty address rather than being read as one.
+        message["From"] = formataddr((fields.get("name", ""), fields.get("email", ""))) if fields.get("email") \
+            else f'"{fields["name"]}" <>'
     for header, key in (("Subject", "subject"), ("Date", "date")):
         if fields.get(key):
             message[header] = fields[key]

@@ -125,3 +125,18 @@ def test_a_page_saved_as_text_without_its_message_id_merges_by_sender_time_and_w
     assert "imported 0" in result.output
     alone = runner.invoke(cli, ["ingest", str(text), "--list", "elsewhere", "--workers", "0"])
     assert "imported 0" in alone.output  # the same message, now listed in a second list too
+
+
+def test_a_message_from_a_page_reads_like_mail_on_the_web(tmp_path: Path) -> None:
+    from tests.conftest import client_on, imported
+
+    directory = imported(tmp_path / "pages", ([TREE], None))
+    client = client_on(directory)
+    page = client.get("/m/hostile-1@example.org/").get_data(as_text=True)
+    assert "unclosed bold and italics" in page and "<script" not in page.split("</head>")[1]
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page  # the name, escaped
+    assert "javascript:" not in page
+    thread = client.get("/m/Zeiaq8Xb1Wn4Rs7M@lanternfish.example/").get_data(as_text=True)
+    assert "Lanternfish 0.9.0rc1 is available for testing" in thread  # its parent, from thread.html
+    found = client.get("/api/search?q=SHA256SUMS").get_json()
+    assert [hit["id"] for hit in found["hits"]] == ["Zeiaq8Xb1Wn4Rs7M@lanternfish.example"]
