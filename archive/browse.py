@@ -18,7 +18,7 @@ from types import MappingProxyType
 from sqlalchemy.engine import Connection
 
 from archive import actions, items, linking, meetings, memo, people, store
-from archive.errors import NotFound
+from archive.errors import Gone, NotFound
 from archive.models import (
     ExtractedItem,
     ItemsPage,
@@ -170,6 +170,9 @@ def message_page(conn: Connection, message_id: str, *, version: int = 1) -> Mess
     keys = store.message_keys(conn, message_id)
     message = store.message_view(conn, keys[version - 1]) if 1 <= version <= len(keys) else None
     if message is None:
+        if (removal := store.removal_of(conn, message_id)) is not None:
+            raise Gone(f"This message was removed from the archive on {removal[1]:%Y-%m-%d}: {removal[0]}"
+                       if removal[1] else f"This message was removed from the archive: {removal[0]}")
         raise NotFound(f"no message {message_id!r}" + (f" version {version}" if version > 1 else ""))
     thread_id = store.message_thread_id(conn, message_id)
     summary = store.thread_summary(conn, thread_id) if thread_id else None

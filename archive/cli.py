@@ -15,7 +15,7 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from tqdm import tqdm
 
-from archive import browse, derive, indexing, items, linking, meetings, pipeline, searching, store
+from archive import accounts, browse, derive, indexing, items, linking, meetings, moderation, pipeline, searching, store
 from archive.errors import MinutebookError
 from archive.models import ExtractedItem, LinkView, Meeting
 from archive.web import create_app
@@ -216,6 +216,52 @@ def _link_row(view: LinkView) -> dict[str, Any]:
     return {"key": link.key, "kind": link.kind, "resolved": _target_row(view.target), "url": link.url or None,
             "source": {"kind": link.source_kind, "id": link.source_id, "line": link.line},
             "date": link.date.isoformat() if link.date else None, "snippet": link.snippet}
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Add users, change their passwords, list them."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option("--series", multiple=True, help="A meeting series a chair chairs (repeat for several).")
+@click.option("--list", "lists", multiple=True, help="A private list a member may read (repeat for several).")
+@click.password_option(help="The password (asked for, twice, when not given).")
+def user_add(name: str, role: str, series: tuple[str, ...], lists: tuple[str, ...], password: str) -> None:
+    """Create a user with a role: admin, chair or member."""
+    accounts.add_user(get_engine(), name, password, role, series=series, lists=lists)
+    click.echo(f"added {name} ({role})")
+
+
+@user_group.command("passwd")
+@click.argument("name")
+@click.password_option(help="The new password (asked for, twice, when not given).")
+def user_passwd(name: str, password: str) -> None:
+    """Give a user a new password."""
+    accounts.set_password(get_engine(), name, password)
+    click.echo(f"changed the password of {name}")
+
+
+@user_group.command("list")
+def user_list() -> None:
+    """List the users and their roles."""
+    with get_engine().connect() as conn:
+        for name, role in store.user_names(conn):
+            click.echo(f"{name}\t{role}")
+
+
+@cli.command("remove")
+@click.argument("message_id")
+@click.option("--hide", is_flag=True, help="Keep the original bytes apart (never served) instead of deleting them.")
+@click.option("--by", required=True, help="Who removes it (recorded in the audit log).")
+@click.option("--note", required=True, help="Why, shown on its permalink (which answers 410 Gone).")
+def remove_command(message_id: str, hide: bool, by: str, note: str) -> None:
+    """Remove a message from every page, feed, export and the search index."""
+    count = moderation.remove_message(get_engine(), get_index_dir(), message_id.strip("<>"),
+                                      mode="hide" if hide else "delete", note=note, by=by)
+    click.echo(f"removed {count} stored cop{'y' if count == 1 else 'ies'} of <{message_id.strip('<>')}>")
 
 
 @cli.command("decisions")

@@ -35,3 +35,11 @@ class SearchError(MinutebookError):
 
 class QueryError(SearchError):
     """A search query could not be understood (the search still returns best effort)."""
+
+
+class AccountError(MinutebookError):
+    """A user could not be created or changed as asked."""
+
+
+class Gone(NotFound):
+    """The message was removed by an admin (its permalink answers 410 Gone)."""

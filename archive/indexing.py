@@ -113,6 +113,13 @@ def _unindexed_hashes(engine: Engine, index_dir: Path) -> set[str]:
     return stored - {content_hash_of(key) for key in indexer.indexed_keys(index_dir)}
 
 
+def forget_messages(index_dir: Path, hashes: Iterable[str]) -> int:
+    """Delete the index documents of removed messages (by their content hashes); return how many."""
+    if not indexer.index_exists(index_dir):
+        return 0
+    return indexer.delete_documents(index_dir, [message_key(content_hash) for content_hash in hashes])
+
+
 def rebuild_index(engine: Engine, index_dir: Path, *, procs: int = 2) -> int:
     """Build a fresh index of every stored message and meeting and swap it in; return the count."""
     everything = chain(stored_documents(engine), meeting_documents_in_store(engine), item_documents_in_store(engine))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -19,6 +20,15 @@ def data_dir(configured: str | os.PathLike[str] | None = None) -> Path:
     path = Path(chosen).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def secret_key(directory: Path) -> str:
+    """Return the key that signs session cookies: made once per data directory, readable by its owner only."""
+    path = directory / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
 
 
 def database_url(directory: Path, configured: str | None = None) -> str:

@@ -237,6 +237,49 @@ link_aliases = sa.Table(
     sa.Column("key", sa.Text, nullable=False, index=True),
 )
 
+# People who may change things (issue 9): a hashed password and one role each.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),  # admin, chair or member
+    sa.Column("created", sa.DateTime, nullable=False),
+)
+
+# What a chair chairs ("series") and which private lists a member may read ("list").
+user_scopes = sa.Table(
+    "user_scopes",
+    metadata,
+    sa.Column("name", sa.Text, sa.ForeignKey("users.name"), primary_key=True),
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+)
+
+# Every change a person made, oldest first, for /admin/audit.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created", sa.DateTime, nullable=False, index=True),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+
+# Messages an admin removed: the permalink answers 410 Gone; the raw bytes are kept only when hidden.
+removed_messages = sa.Table(
+    "removed_messages",
+    metadata,
+    sa.Column("message_id", sa.Text, primary_key=True),
+    sa.Column("mode", sa.Text, nullable=False),  # "delete" or "hide"
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+    sa.Column("raw", sa.LargeBinary),  # the original bytes, for "hide" only
+)
+
 MESSAGE_SUMMARY_COLUMNS = (
     messages.c.id,
     messages.c.message_id,
@@ -1511,3 +1554,74 @@ def thread_message_ids(conn: Connection, thread_id: str) -> list[str]:
     query = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id == thread_id,
                                                        thread_nodes.c.ghost.is_(False)).order_by(thread_nodes.c.position)
     return list(conn.execute(query).scalars())
+
+
+def add_user(conn: Connection, name: str, password_hash: str, role: str, scopes: Sequence[tuple[str, str]]) -> None:
+    """Create a user with their scopes (("series", NAME) they chair, ("list", NAME) they may read)."""
+    conn.execute(users.insert().values(name=name, password_hash=password_hash, role=role,
+                                       created=_utc_naive(datetime.now(timezone.utc))))
+    if scopes:
+        conn.execute(user_scopes.insert(), [{"name": name, "kind": kind, "value": value} for kind, value in scopes])
+
+
+def set_password_hash(conn: Connection, name: str, password_hash: str) -> bool:
+    """Replace a user's password hash; return whether the user exists."""
+    return bool(conn.execute(users.update().where(users.c.name == name).values(password_hash=password_hash)).rowcount)
+
+
+def user_row(conn: Connection, name: str) -> tuple[str, str, tuple[tuple[str, str], ...]] | None:
+    """Return (password hash, role, scopes) of a user, or None."""
+    row = conn.execute(sa.select(users.c.password_hash, users.c.role).where(users.c.name == name)).first()
+    if row is None:
+        return None
+    scopes = conn.execute(sa.select(user_scopes.c.kind, user_scopes.c.value).where(user_scopes.c.name == name).order_by(
+        user_scopes.c.kind, user_scopes.c.value)).all()
+    return row[0], row[1], tuple((kind, value) for kind, value in scopes)
+
+
+def user_names(conn: Connection) -> list[tuple[str, str]]:
+    """Return (name, role) of every user, by name."""
+    return [(name, role) for name, role in conn.execute(sa.select(users.c.name, users.c.role).order_by(users.c.name))]
+
+
+def add_audit(conn: Connection, who: str, action: str, target: str, detail: str = "") -> None:
+    """Record one change a person made."""
+    conn.execute(audit_log.insert().values(created=_utc_naive(datetime.now(timezone.utc)), who=who, action=action,
+                                           target=target, detail=detail))
+
+
+def audit_entries(conn: Connection, limit: int = 500) -> list[tuple[datetime | None, str, str, str, str]]:
+    """Return the newest audit entries: (when, who, action, target, detail)."""
+    query = sa.select(audit_log.c.created, audit_log.c.who, audit_log.c.action, audit_log.c.target,
+                      audit_log.c.detail).order_by(audit_log.c.id.desc()).limit(limit)
+    return [(_utc_aware(when), who, action, target, detail) for when, who, action, target, detail in conn.execute(query)]
+
+
+def remove_message(conn: Connection, message_id: str, *, mode: str, note: str, by: str) -> tuple[list[str], list[str]]:
+    """Remove every stored message with this Message-ID; return (content hashes, thread ids) it was in.
+
+    Its raw bytes are deleted, or kept apart (never served) when mode is "hide".
+    """
+    rows = conn.execute(sa.select(messages.c.id, messages.c.content_hash).where(messages.c.message_id == message_id)).all()
+    raw = conn.execute(sa.select(message_raw.c.raw).where(message_raw.c.message_pk.in_([pk for pk, _ in rows]))).scalar()
+    thread_ids = list(conn.execute(sa.select(thread_nodes.c.thread_id).where(thread_nodes.c.message_id == message_id)).scalars())
+    for pk, _digest in rows:
+        _forget_message(conn, pk, message_id)
+    _forget_derived(conn, extracted_items, thread_ids, ())
+    conn.execute(_insert_ignoring_conflicts(conn, removed_messages), [{
+        "message_id": message_id, "mode": mode, "note": note, "by": by,
+        "created": _utc_naive(datetime.now(timezone.utc)), "raw": raw if mode == "hide" else None}])
+    return [digest for _pk, digest in rows], thread_ids
+
+
+def removal_of(conn: Connection, message_id: str) -> tuple[str, datetime | None] | None:
+    """Return (note, when) if an admin removed this message, else None."""
+    row = conn.execute(sa.select(removed_messages.c.note, removed_messages.c.created).where(
+        removed_messages.c.message_id == message_id)).first()
+    return (row[0], _utc_aware(row[1])) if row else None
+
+
+def rethread(conn: Connection, thread_ids: Sequence[str]) -> None:
+    """Mark the messages of these threads for threading again (after one of them was removed)."""
+    members = sa.select(messages.c.id).where(messages.c.message_id.in_(_thread_members(thread_ids)))
+    conn.execute(_insert_ignoring_conflicts(conn, pending_threading).from_select(["message_pk"], members))

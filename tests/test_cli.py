@@ -179,3 +179,22 @@ def test_actions_and_decisions_json_from_meetings_and_messages(runner: FlaskCliR
     decisions = [json.loads(line) for line in runner.invoke(cli, ["decisions", "--json"]).output.splitlines()]
     assert "we drop Python 3.8 support in 0.9" in [d["text"] for d in decisions]
     assert {d["rule"] for d in decisions} == {"meeting #agreed", "marker Decision:", "vote tally"}
+
+
+def test_users_are_added_listed_and_given_new_passwords(runner: FlaskCliRunner) -> None:
+    added = runner.invoke(cli, ["user", "add", "priya", "--role", "chair", "--series", "lanternfish_core",
+                                "--password", "chair password"])
+    assert added.exit_code == 0 and added.output.strip() == "added priya (chair)"
+    assert runner.invoke(cli, ["user", "list"]).output == "priya\tchair\n"
+    assert runner.invoke(cli, ["user", "passwd", "priya", "--password", "new chair password"]).exit_code == 0
+    refused = runner.invoke(cli, ["user", "add", "kenji", "--role", "member", "--password", "short"])
+    assert refused.exit_code != 0 and "at least 10 characters" in str(refused.exception)
+
+
+def test_remove_takes_a_message_out_of_the_archive(runner: FlaskCliRunner) -> None:
+    runner.invoke(cli, ["ingest", MBOX, "--workers", "0"])
+    first = search_rows(runner, "*")[0]["id"]
+    result = runner.invoke(cli, ["remove", f"<{first}>", "--by", "root", "--note", "a leaked secret"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"removed 1 stored copy of <{first}>"
+    assert first not in {row["id"] for row in search_rows(runner, "*")}

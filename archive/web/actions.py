@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 
-from archive import atom, browse, ical
+from archive import atom, browse, ical, indexing, items, store
 from archive.models import ExtractedItem
 from archive.web import render
-from archive.web.db import get_engine
+from archive.web.auth import require
+from archive.web.db import get_engine, get_index_dir
 
 bp = Blueprint("actions", __name__)
 
@@ -76,3 +77,20 @@ def decisions_atom() -> Response:
     xml = atom.items_feed_xml(title="Decisions", feed_url=request.url, entries=entries,
                               page_url=url_for("actions.decisions", _external=True))
     return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.post("/actions/mark")
+def mark() -> Response:
+    """Mark an action item done, dropped or open again (a chair of its series, or an admin)."""
+    item_id, status = request.form.get("item", "")[:1000], request.form.get("status", "")
+    note = request.form.get("note", "")[:500].strip()
+    series = item_id.split("/", 1)[0] if "/" in item_id.split("#", 1)[0] else ""
+    user = require("mark", series)
+    if status not in items.MARK_STATUSES:
+        return Response("status must be open, done or dropped", status=400, mimetype="text/plain")
+    items.mark_action(get_engine(), item_id, status, by=user.name, note=note)
+    with get_engine().begin() as conn:
+        store.add_audit(conn, user.name, f"mark {status}", item_id, note)
+    indexing.update_item_documents(get_engine(), get_index_dir())
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("actions.actions"),
+                    code=303)  # type: ignore[return-value]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template
+from werkzeug.exceptions import Gone as HTTPGone
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from archive.errors import NotFound, SearchError
+from archive.errors import Gone, NotFound, SearchError
 from archive.web.render import is_api
 
 
@@ -34,6 +35,11 @@ def not_found(error: NotFound) -> Response:
     return _respond(HTTPNotFound(description=str(error)))
 
 
+def gone(error: Gone) -> Response:
+    """Show a message an admin removed as 410 Gone, with their note."""
+    return _respond(HTTPGone(description=str(error)))
+
+
 def search_unavailable(error: SearchError) -> Response:
     """Show a missing or unreadable search index as a 503 that says how to fix it."""
     return _respond(ServiceUnavailable(description=f"Search is not available: {error}"))
@@ -47,6 +53,7 @@ def server_error(error: InternalServerError) -> Response:
 def init_app(app: Flask) -> None:
     """Register the error handlers on app."""
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Gone, gone)
     app.register_error_handler(NotFound, not_found)
     app.register_error_handler(SearchError, search_unavailable)
     app.register_error_handler(InternalServerError, server_error)

@@ -1,0 +1,34 @@
+"""What admins see and do: the audit log, and removing a message."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+
+from archive import moderation, store
+from archive.web.auth import require
+from archive.web.db import get_engine, get_index_dir
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.get("/admin/audit")
+def audit() -> Response:
+    """Show every change people made, newest first."""
+    require("audit")
+    with get_engine().connect() as conn:
+        entries = store.audit_entries(conn)
+    return Response(render_template("admin/audit.html", entries=entries))
+
+
+@bp.post("/admin/remove")
+def remove() -> Response:
+    """Remove a message (deleting its bytes, or hiding them), so its permalink answers 410 Gone."""
+    user = require("remove")
+    message_id = request.form.get("message_id", "")[:1000]
+    mode = request.form.get("mode", "delete")
+    note = request.form.get("note", "")[:500].strip() or "removed by an admin"
+    if mode not in moderation.MODES:
+        return Response("mode must be delete or hide", status=400, mimetype="text/plain")
+    moderation.remove_message(get_engine(), get_index_dir(), message_id, mode=mode, note=note, by=user.name)
+    current_app.logger.info("%s removed %s (%s)", user.name, message_id, mode)
+    return redirect(url_for("messages.message", message_id=message_id), code=303)  # type: ignore[return-value]

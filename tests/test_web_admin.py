@@ -1,0 +1,102 @@
+"""Signing in, CSRF, marking items, removing messages and the audit log, through the Flask test client."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from archive import accounts, settings
+from tests.conftest import DATA, client_on, imported
+
+EXAMPLES = DATA.parent.parent / "examples"
+MEETING_ITEM = "lanternfish_core/lanternfish_core.2024-02-13-16.00#20"  # "priya to draft the release checklist"
+REMOVED = "Zcz9Qw1hJt6sNp3D@lanternfish.example"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """Return a fresh copy of the sample archive with an admin, a chair and a member."""
+    directory = imported(tmp_path / "site", ([EXAMPLES / "mail" / "lanternfish-dev.mbox",
+                                              *sorted((EXAMPLES / "meetings").glob("*.log.txt"))], None))
+    engine = settings.engine_for(settings.data_dir(directory))
+    accounts.add_user(engine, "root", "admin password", "admin")
+    accounts.add_user(engine, "priya", "chair password", "chair", series=["lanternfish_core"])
+    accounts.add_user(engine, "zoe", "member password", "member")
+    engine.dispose()
+    return directory
+
+
+def csrf(client: FlaskClient, url: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True))
+    assert found, f"no form on {url}"
+    return found.group(1)
+
+
+def sign_in(client: FlaskClient, name: str, password: str) -> int:
+    token = csrf(client, "/login")
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token}).status_code
+
+
+def test_a_form_without_its_csrf_token_is_refused(site: Path) -> None:
+    client = client_on(site, WTF_CSRF_ENABLED=True)
+    assert client.post("/login", data={"name": "root", "password": "admin password"}).status_code == 400
+    assert sign_in(client, "root", "admin password") == 303
+    assert client.post("/actions/mark", data={"item": MEETING_ITEM, "status": "done"}).status_code == 400
+
+
+def test_signing_in_is_rate_limited_and_wrong_passwords_say_so(site: Path) -> None:
+    client = client_on(site)
+    assert [sign_in(client, "root", "wrong password") for _ in range(5)] == [401] * 5
+    assert sign_in(client, "root", "admin password") == 429  # even the right one, for a minute
+    response = client_on(site).get("/login")
+    assert "Set-Cookie" not in response.headers or "HttpOnly" in response.headers["Set-Cookie"]
+
+
+def test_a_chair_marks_their_series_items_and_only_theirs(site: Path) -> None:
+    client = client_on(site)
+    assert client.get("/actions/").get_data(as_text=True).count('class="mark"') == 0  # nobody signed in
+    assert sign_in(client, "priya", "chair password") == 303
+    page = client.get("/actions/").get_data(as_text=True)
+    assert page.count('class="mark"') == 4  # the meeting items, not the ones from mail
+    token = csrf(client, "/actions/")
+    response = client.post("/actions/mark", data={"item": MEETING_ITEM, "status": "dropped", "note": "not needed",
+                                                  "csrf_token": token})
+    assert response.status_code == 303
+    dropped = client.get("/actions/?status=dropped").get_data(as_text=True)
+    assert "marked dropped by priya" in dropped and "“not needed”" in dropped
+    mail_item = re.search(r'name="item" value="([^"]+@[^"]+)"', client_on_admin(site).get("/actions/").get_data(as_text=True))
+    assert mail_item is not None
+    assert client.post("/actions/mark", data={"item": mail_item.group(1), "status": "done",
+                                              "csrf_token": token}).status_code == 403
+
+
+def client_on_admin(site: Path) -> FlaskClient:
+    client = client_on(site)
+    assert sign_in(client, "root", "admin password") == 303
+    return client
+
+
+def test_an_admin_removes_a_message_everywhere_and_the_audit_log_shows_it(site: Path) -> None:
+    client = client_on_admin(site)
+    anonymous = client_on(site)
+    token = csrf(anonymous, "/login")
+    assert anonymous.post("/admin/remove", data={"message_id": REMOVED, "csrf_token": token}).status_code == 401
+    member = client_on(site)
+    sign_in(member, "zoe", "member password")
+    assert member.get("/admin/audit").status_code == 403
+    thread = client.get(f"/m/{REMOVED}/").get_data(as_text=True)
+    thread_url = re.search(r'href="(/t/[0-9a-f]+/)', thread).group(1)  # type: ignore[union-attr]
+    token = csrf(client, f"/m/{REMOVED}/")
+    response = client.post("/admin/remove", data={"message_id": REMOVED, "mode": "delete", "note": "posted by mistake",
+                                                  "csrf_token": token})
+    assert response.status_code == 303
+    gone = client.get(f"/m/{REMOVED}/")
+    assert gone.status_code == 410 and "posted by mistake" in gone.get_data(as_text=True)
+    assert client.get(f"/m/{REMOVED}/raw").status_code == 404
+    assert REMOVED not in client.get(thread_url, follow_redirects=True).get_data(as_text=True).replace("missing", "")
+    assert client.get("/api/search?q=m:" + REMOVED).get_json()["hits"] == []
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert "remove (delete)" in audit and REMOVED in audit and "root" in audit and "sign in" in audit
