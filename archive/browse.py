@@ -154,7 +154,8 @@ def thread_page(conn: Connection, thread_id: str, *, list_name: str | None = Non
 
 def meeting_page(conn: Connection, series: str, meeting_id: str) -> MeetingPage:
     """Return a meeting's minutes with what its log links to and what links to the meeting."""
-    return replace(meetings.meeting_page(conn, series, meeting_id), links=linking.meeting_panel(conn, series, meeting_id))
+    return replace(meetings.meeting_page(conn, series, meeting_id), links=linking.meeting_panel(conn, series, meeting_id),
+                   edits=tuple(store.meeting_edits(conn, meeting_id)))
 
 
 def relatives(entries: Sequence[ThreadEntry], message_id: str) -> tuple[ThreadEntry | None, tuple[MessageSummary, ...]]:

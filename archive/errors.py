@@ -43,3 +43,7 @@ class AccountError(MinutebookError):
 
 class Gone(NotFound):
     """The message was removed by an admin (its permalink answers 410 Gone)."""
+
+
+class PublishError(MinutebookError):
+    """Minutes could not be published as given (another series' log, nothing in them)."""

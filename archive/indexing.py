@@ -19,6 +19,7 @@ from search.documents import (
     content_hash_of,
     item_document,
     meeting_document,
+    meeting_key,
     message_document,
     message_key,
 )
@@ -118,6 +119,11 @@ def forget_messages(index_dir: Path, hashes: Iterable[str]) -> int:
     if not indexer.index_exists(index_dir):
         return 0
     return indexer.delete_documents(index_dir, [message_key(content_hash) for content_hash in hashes])
+
+
+def forget_meeting(index_dir: Path, meeting_id: str) -> int:
+    """Delete the index document of an unpublished meeting; return how many went."""
+    return indexer.delete_documents(index_dir, [meeting_key(meeting_id)]) if indexer.index_exists(index_dir) else 0
 
 
 def rebuild_index(engine: Engine, index_dir: Path, *, procs: int = 2) -> int:

@@ -413,6 +413,7 @@ class MeetingPage:
     summary: MeetingSummary
     meeting: Meeting
     links: LinkPanel = field(default_factory=lambda: LinkPanel((), ()))  # what it links to, and what links to it
+    edits: tuple[tuple[datetime | None, str], ...] = ()  # (when, by) of each edit of published minutes
 
 
 @dataclass(frozen=True)

@@ -280,6 +280,17 @@ removed_messages = sa.Table(
     sa.Column("raw", sa.LargeBinary),  # the original bytes, for "hide" only
 )
 
+# Earlier logs of published meetings that were edited or unpublished: the "edited" note and history.
+meeting_versions = sa.Table(
+    "meeting_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.Text, nullable=False, index=True),
+    sa.Column("saved", sa.DateTime, nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("log", sa.Text, nullable=False),
+)
+
 MESSAGE_SUMMARY_COLUMNS = (
     messages.c.id,
     messages.c.message_id,
@@ -1625,3 +1636,22 @@ def rethread(conn: Connection, thread_ids: Sequence[str]) -> None:
     """Mark the messages of these threads for threading again (after one of them was removed)."""
     members = sa.select(messages.c.id).where(messages.c.message_id.in_(_thread_members(thread_ids)))
     conn.execute(_insert_ignoring_conflicts(conn, pending_threading).from_select(["message_pk"], members))
+
+
+def add_meeting_version(conn: Connection, meeting_id: str, log: str, by: str) -> None:
+    """Keep a meeting's log as it was before a person edited or unpublished it."""
+    conn.execute(meeting_versions.insert().values(meeting_id=meeting_id, saved=_utc_naive(datetime.now(timezone.utc)),
+                                                  by=by, log=log))
+
+
+def meeting_edits(conn: Connection, meeting_id: str) -> list[tuple[datetime | None, str]]:
+    """Return (when, by) of every edit of a meeting, oldest first."""
+    query = sa.select(meeting_versions.c.saved, meeting_versions.c.by).where(
+        meeting_versions.c.meeting_id == meeting_id).order_by(meeting_versions.c.id)
+    return [(_utc_aware(saved), by) for saved, by in conn.execute(query)]
+
+
+def delete_meeting(conn: Connection, meeting_id: str) -> None:
+    """Delete a meeting and who took part in it."""
+    conn.execute(meeting_people.delete().where(meeting_people.c.meeting_id == meeting_id))
+    conn.execute(meetings.delete().where(meetings.c.meeting_id == meeting_id))

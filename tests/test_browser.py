@@ -204,3 +204,51 @@ def test_landmarks_and_headings_are_in_order(base_url: str, pages: dict[str, Any
         assert page.locator("footer.site").count() == 1 and page.locator("h1").count() == 1
         levels = page.evaluate("[...document.querySelectorAll('h1,h2,h3,h4')].map(h => +h.tagName[1])")
         assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), (url, levels)
+
+
+@pytest.fixture
+def chair_site(tmp_path: Path) -> Iterator[str]:
+    """Serve a fresh copy of the sample's meetings, with a chair of lanternfish_core, on a free port."""
+    from werkzeug.serving import make_server
+
+    from archive import accounts, settings
+    from tests.conftest import imported
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "meetings"
+    directory = imported(tmp_path / "site", (sorted(examples.glob("*.log.txt")), None))
+    engine = settings.engine_for(settings.data_dir(directory))
+    accounts.add_user(engine, "priya", "chair password", "chair", series=["lanternfish_core"])
+    engine.dispose()
+    server = make_server("127.0.0.1", 0, create_app({"DATA_DIR": str(directory)}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def test_a_chair_signs_in_and_publishes_minutes_end_to_end(chair_site: str, pages: dict[str, Any]) -> None:
+    page = pages["phone"]
+    page.goto(chair_site + "/meetings/lanternfish_core/")
+    page.get_by_role("link", name="Sign in").click()
+    page.locator("#name").fill("priya")
+    page.locator("#password").fill("chair password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.url.endswith("/meetings/lanternfish_core/")  # back where she was
+    page.get_by_role("link", name="Publish minutes").click()
+    page.locator("#text").fill("Present: priya, kenji\n#topic Release 0.9.1\n#agreed 0.9.1 ships on Friday\n"
+                               "#action kenji to tag 0.9.1\n")
+    page.locator("#date").fill("2024-04-09")
+    page.locator("#time").fill("16:00")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#preview-h").locator("xpath=..").inner_text()
+    assert "1 topic, 1 action items, 1 decisions" in " ".join(preview.split()) and "kenji (1)" in preview
+    check(page, "14-publish-preview")
+    page.get_by_role("button", name="Publish").click()
+    assert page.url.endswith("/meetings/lanternfish_core/lanternfish_core.2024-04-09-16.00/")
+    assert "0.9.1 ships on Friday" in page.locator("main").inner_text()
+    check(page, "15-published-minutes")
+    page.goto(chair_site + "/actions/?owner=kenji")
+    assert "kenji to tag 0.9.1" in page.locator("ol.hits").inner_text()
+    page.goto(chair_site + "/meetings/lanternfish_core/atom")
+    assert "lanternfish_core.2024-04-09-16.00" in page.content()

@@ -100,3 +100,27 @@ def test_an_admin_removes_a_message_everywhere_and_the_audit_log_shows_it(site: 
     assert client.get("/api/search?q=m:" + REMOVED).get_json()["hits"] == []
     audit = client.get("/admin/audit").get_data(as_text=True)
     assert "remove (delete)" in audit and REMOVED in audit and "root" in audit and "sign in" in audit
+
+
+def test_a_chair_edits_unpublishes_and_downloads_minutes_of_their_series_only(site: Path) -> None:
+    minutes = "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/"
+    email = client_on(site).get(minutes + "minutes.eml")
+    assert email.mimetype == "message/rfc822" and b"Subject: Minutes of the lanternfish_core meeting, 2024-02-13" in email.data
+    outsider = client_on(site)
+    sign_in(outsider, "zoe", "member password")
+    assert outsider.get(minutes + "edit").status_code == 403
+    client = client_on(site)
+    sign_in(client, "priya", "chair password")
+    form = client.get(minutes + "edit").get_data(as_text=True)
+    assert "#startmeeting" in form  # the stored log, to correct
+    token = csrf(client, minutes + "edit")
+    log = client.get(minutes + "log.txt").get_data(as_text=True).replace("priya to draft the release checklist",
+                                                                        "priya to draft the release checklist by Friday")
+    saved = client.post(minutes + "edit", data={"text": log, "step": "publish", "csrf_token": token})
+    assert saved.status_code == 303 and saved.headers["Location"].endswith(minutes)
+    page = client.get(minutes).get_data(as_text=True)
+    assert "Edited 1 time; last by priya" in page and "release checklist by Friday" in page
+    assert client.post(minutes + "unpublish", data={"csrf_token": token}).status_code == 303
+    assert client.get(minutes).status_code == 404
+    audit = client_on_admin(site).get("/admin/audit").get_data(as_text=True)
+    assert "edit minutes" in audit and "unpublish minutes" in audit

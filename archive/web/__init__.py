@@ -35,8 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.secret_key(Path(app.config["DATA_DIR"]))
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["SECURE_COOKIES"])
 
-    from archive.web import (actions, admin, auth, db, errors, feeds, lists, meetings, messages, people, refs, render,
-                             search, threads, urls)
+    from archive.web import (actions, admin, auth, db, errors, feeds, lists, meetings, messages, people, publish, refs,
+                             render, search, threads, urls)
 
     # Message-IDs may hold "//", which must reach the converter rather than be merged away.
     app.url_map.merge_slashes = False
@@ -50,4 +50,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     auth.init_app(app)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(publish.bp)
     return app

@@ -26,6 +26,7 @@ from search.results import SearchHit
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",  # for browsers that do not know CSP's frame-ancestors
 }
 # Pages need no script at all; styles and images come only from this site.
 HTML_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
