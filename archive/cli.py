@@ -264,6 +264,16 @@ def remove_command(message_id: str, hide: bool, by: str, note: str) -> None:
     click.echo(f"removed {count} stored cop{'y' if count == 1 else 'ies'} of <{message_id.strip('<>')}>")
 
 
+@cli.command("redact")
+@click.argument("message_id")
+@click.option("--text", required=True, help="The passage to replace with [redacted], as the message shows it.")
+@click.option("--by", required=True, help="Who redacts it (recorded in the audit log).")
+def redact_command(message_id: str, text: str, by: str) -> None:
+    """Replace a passage of a message everywhere; its original bytes are dropped."""
+    moderation.redact_message(get_engine(), get_index_dir(), message_id.strip("<>"), text=text, by=by)
+    click.echo(f"redacted <{message_id.strip('<>')}>")
+
+
 @cli.command("decisions")
 @click.option("--json", "as_json", is_flag=True, required=True, help="One JSON object per decision.")
 def decisions_command(as_json: bool) -> None:

@@ -1655,3 +1655,20 @@ def delete_meeting(conn: Connection, meeting_id: str) -> None:
     """Delete a meeting and who took part in it."""
     conn.execute(meeting_people.delete().where(meeting_people.c.meeting_id == meeting_id))
     conn.execute(meetings.delete().where(meetings.c.meeting_id == meeting_id))
+
+
+REDACTED = "[redacted]"
+
+
+def redact_message(conn: Connection, message_id: str, text: str) -> list[str]:
+    """Replace text in every stored copy of a message's body and drop its original bytes; return its threads.
+
+    The bytes go because they may hold the text in any encoding (quoted-printable, base64).
+    """
+    rows = conn.execute(sa.select(messages.c.id, messages.c.body).where(messages.c.message_id == message_id)).all()
+    for pk, body in rows:
+        conn.execute(messages.update().where(messages.c.id == pk).values(body=body.replace(text, REDACTED)))
+        conn.execute(message_raw.delete().where(message_raw.c.message_pk == pk))
+    if not rows:
+        return []
+    return list(conn.execute(sa.select(thread_nodes.c.thread_id).where(thread_nodes.c.message_id == message_id)).scalars())

@@ -124,3 +124,17 @@ def test_a_chair_edits_unpublishes_and_downloads_minutes_of_their_series_only(si
     assert client.get(minutes).status_code == 404
     audit = client_on_admin(site).get("/admin/audit").get_data(as_text=True)
     assert "edit minutes" in audit and "unpublish minutes" in audit
+
+
+def test_an_admin_redacts_a_passage_from_page_index_and_raw_bytes(site: Path) -> None:
+    client = client_on_admin(site)
+    secret = "two-week stabilisation window"
+    assert secret in client.get(f"/m/{REMOVED}/").get_data(as_text=True)
+    token = csrf(client, f"/m/{REMOVED}/")
+    assert client.post("/admin/redact", data={"message_id": REMOVED, "text": secret, "csrf_token": token}).status_code == 303
+    page = client.get(f"/m/{REMOVED}/").get_data(as_text=True)
+    assert secret not in page and "[redacted]" in page
+    assert client.get(f"/m/{REMOVED}/raw").status_code == 404  # the original bytes could hold it in any encoding
+    hits = client.get('/api/search?q="stabilisation window"').get_json()["hits"]
+    assert all(hit["id"] != REMOVED for hit in hits)  # other messages may quote it; this one no longer holds it
+    assert "redact" in client.get("/admin/audit").get_data(as_text=True)

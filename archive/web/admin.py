@@ -20,6 +20,18 @@ def audit() -> Response:
     return Response(render_template("admin/audit.html", entries=entries))
 
 
+@bp.post("/admin/redact")
+def redact() -> Response:
+    """Replace a passage of a message with "[redacted]" (its original bytes are dropped)."""
+    user = require("remove")
+    message_id, text = request.form.get("message_id", "")[:1000], request.form.get("text", "")[:5000]
+    try:
+        moderation.redact_message(get_engine(), get_index_dir(), message_id, text=text, by=user.name)
+    except ValueError as error:
+        return Response(str(error), status=400, mimetype="text/plain")
+    return redirect(url_for("messages.message", message_id=message_id), code=303)  # type: ignore[return-value]
+
+
 @bp.post("/admin/remove")
 def remove() -> Response:
     """Remove a message (deleting its bytes, or hiding them), so its permalink answers 410 Gone."""
