@@ -67,6 +67,9 @@ def test_a_chair_marks_their_series_items_and_only_theirs(site: Path) -> None:
     assert response.status_code == 303
     dropped = client.get("/actions/?status=dropped").get_data(as_text=True)
     assert "marked dropped by priya" in dropped and "“not needed”" in dropped
+    client.post("/actions/mark", data={"item": MEETING_ITEM, "status": "open", "owners": "kenji, zoe", "csrf_token": token})
+    reassigned = client.get("/actions/?owner=zoe").get_data(as_text=True)
+    assert "priya to draft the release checklist" in reassigned and "marked open by priya" in reassigned
     mail_item = re.search(r'name="item" value="([^"]+@[^"]+)"', client_on_admin(site).get("/actions/").get_data(as_text=True))
     assert mail_item is not None
     assert client.post("/actions/mark", data={"item": mail_item.group(1), "status": "done",

@@ -81,14 +81,15 @@ def decisions_atom() -> Response:
 
 @bp.post("/actions/mark")
 def mark() -> Response:
-    """Mark an action item done, dropped or open again (a chair of its series, or an admin)."""
+    """Mark an action item done, dropped or open again, perhaps for new owners (a chair of its series, or an admin)."""
     item_id, status = request.form.get("item", "")[:1000], request.form.get("status", "")
     note = request.form.get("note", "")[:500].strip()
     series = item_id.split("/", 1)[0] if "/" in item_id.split("#", 1)[0] else ""
     user = require("mark", series)
     if status not in items.MARK_STATUSES:
         return Response("status must be open, done or dropped", status=400, mimetype="text/plain")
-    items.mark_action(get_engine(), item_id, status, by=user.name, note=note)
+    owners = [name.strip() for name in request.form.get("owners", "")[:300].split(",") if name.strip()]
+    items.mark_action(get_engine(), item_id, status, by=user.name, note=note, owners=owners or None)
     with get_engine().begin() as conn:
         store.add_audit(conn, user.name, f"mark {status}", item_id, note)
     indexing.update_item_documents(get_engine(), get_index_dir())
