@@ -139,8 +139,8 @@ def _store_all(
     # SQLite does its work without the GIL, so one writer thread runs beside this one.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minutebook-writer") as writer:
         pending: deque[Future[StoredChunk]] = deque()
-        for items, outcomes in results:
-            pending.append(writer.submit(_store_chunk, engine, items, outcomes, list_name))
+        for chunk, outcomes in results:
+            pending.append(writer.submit(_store_chunk, engine, chunk, outcomes, list_name))
             while len(pending) > 2 or (pending and pending[0].done()):
                 _account(pending.popleft().result(), counts, errors, progress)
         while pending:

@@ -925,12 +925,6 @@ def list_threads(conn: Connection, list_name: str, *, limit: int, offset: int = 
     return _thread_summaries(conn, conn.execute(query).all())
 
 
-def list_thread_count(conn: Connection, list_name: str) -> int:
-    """Return how many threads have a message in list_name."""
-    query = sa.select(sa.func.count()).select_from(thread_lists).where(thread_lists.c.list_name == list_name)
-    return conn.execute(query).scalar() or 0
-
-
 def _in_list(list_name: str) -> sa.ColumnElement[bool]:
     """Return a condition: the message is in list_name."""
     # EXISTS rather than a join lets SQLite read a date range from the date index and check each
@@ -1431,11 +1425,6 @@ def stored_item_marks(conn: Connection) -> list[ItemMark]:
     return [ItemMark(row.item_id, row.status, None if row.owners_json is None else tuple(json.loads(row.owners_json)),
                      row.by, row.note, _utc_aware(row.created) or datetime.now(timezone.utc))
             for row in conn.execute(query)]
-
-
-def item_counts(conn: Connection) -> dict[str, int]:
-    """Return how many items of each kind are stored."""
-    return dict(conn.execute(sa.select(extracted_items.c.kind, sa.func.count()).group_by(extracted_items.c.kind)).all())
 
 
 def thread_bodies(conn: Connection, thread_ids: Sequence[str]
