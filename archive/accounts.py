@@ -121,6 +121,6 @@ def may(user: User | None, action: str, target: str = "") -> bool:
         return False
     if action in ("mark", "publish"):
         return user.role == "chair" and bool(target) and target in user.chairs
-    if action == "read-list":
-        return target in user.lists
+    if action == "read-list":  # a private list, or a private series (whose chairs read it too)
+        return target in user.lists or target in user.chairs
     return False

@@ -41,12 +41,13 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True)
 @click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
               help="Parser and indexer processes (0 parses and indexes in this process).")
-def ingest(paths: tuple[Path, ...], list_name: str | None, fmt: str, workers: int) -> None:
+@click.option("--private", is_flag=True, help="Make the lists and meeting series imported private (from their first item).")
+def ingest(paths: tuple[Path, ...], list_name: str | None, fmt: str, workers: int, private: bool) -> None:
     """Import mbox, Maildir, .eml, Pipermail and public-inbox archives."""
     with tqdm(unit=" msg", disable=not sys.stderr.isatty(), desc="importing") as bar:
         summary = pipeline.import_paths(
             get_engine(), list(paths), list_name=list_name, fmt=fmt, workers=workers, progress=bar.update,
-            index_dir=get_index_dir(), index_procs=max(1, workers),
+            index_dir=get_index_dir(), index_procs=max(1, workers), private=private,
         )
     for error in summary.errors:
         click.echo(f"warning: {error}", err=True)
@@ -250,6 +251,30 @@ def user_list() -> None:
     with get_engine().connect() as conn:
         for name, role in store.user_names(conn):
             click.echo(f"{name}\t{role}")
+
+
+@cli.group("private")
+def private_group() -> None:
+    """Make lists and meeting series private, and list what is private."""
+
+
+@private_group.command("add")
+@click.argument("name")
+@click.option("--series", "is_series", is_flag=True, help="NAME is a meeting series, not a list.")
+def private_add(name: str, is_series: bool) -> None:
+    """Make a list (or a series) private: only admins, its members and its chairs see it."""
+    with get_engine().begin() as conn:
+        store.make_private(conn, "series" if is_series else "list", name)
+        store.add_audit(conn, "command line", "make private", f"{'series' if is_series else 'list'} {name}")
+    click.echo(f"{'series' if is_series else 'list'} {name} is private")
+
+
+@private_group.command("list")
+def private_list() -> None:
+    """List the private lists and series."""
+    with get_engine().connect() as conn:
+        for kind, name in sorted(store.private_names(conn)):
+            click.echo(f"{kind}\t{name}")
 
 
 @cli.command("remove")

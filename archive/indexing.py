@@ -71,12 +71,14 @@ def item_documents_in_store(engine: Engine) -> list[Document]:
     """Return the index documents of every action item (with the status tracking gives it) and decision."""
     with engine.connect() as conn:
         found = store.stored_items(conn)
-        thread_of = store.threads_of_messages(conn, [i.source_id for i in found if i.source_kind == "message"])
+        from_messages = [i.source_id for i in found if i.source_kind == "message"]
+        thread_of = store.threads_of_messages(conn, from_messages)
+        lists_of = store.lists_of_messages(conn, from_messages)
         tracked = items.tracked_actions(conn)
-    documents = [item_document(mention, status=t.status, thread_id=thread_of.get(mention.source_id))
-                 for t in tracked for mention in (t.item, *t.repeats)]
-    return documents + [item_document(item, status=None, thread_id=thread_of.get(item.source_id))
-                        for item in found if item.kind == "decision"]
+    documents = [item_document(mention, status=t.status, thread_id=thread_of.get(mention.source_id),
+                               lists=lists_of.get(mention.source_id, ())) for t in tracked for mention in (t.item, *t.repeats)]
+    return documents + [item_document(item, status=None, thread_id=thread_of.get(item.source_id),
+                                      lists=lists_of.get(item.source_id, ())) for item in found if item.kind == "decision"]
 
 
 def update_item_documents(engine: Engine, index_dir: Path) -> int:

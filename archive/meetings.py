@@ -23,7 +23,7 @@ from ingest.scribe import is_scribe_log, parse_scribe_log
 MAX_LOG_BYTES = 50 * 1024 * 1024
 
 
-def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
+def import_meeting_file(engine: Engine, path: Path, *, private: bool = False) -> tuple[list[str], list[str]]:
     """Import the meetings of one file; return the ids of those added or changed, and notes.
 
     A MeetBot log (`*.log.txt`) is one meeting; the bot's minutes beside it are part of it; a HcoopMeetbot
@@ -49,7 +49,7 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
         segments = [(match["base"] + ".log.txt", log_from_html(text))]  # the page the bot made of its log
     elif match and match["kind"] in (".txt", ".html"):
         minutes = text if match["kind"] == ".txt" else minutes_from_html(text)
-        return _import_minutes(engine, path, match["base"], minutes)
+        return _import_minutes(engine, path, match["base"], minutes, private=private)
     elif path.suffix == ".json":
         try:
             segments = [hcoop_log(json.loads(text))]
@@ -67,26 +67,29 @@ def import_meeting_file(engine: Engine, path: Path) -> tuple[list[str], list[str
     for file_name, log in segments:
         meeting = parse_meetbot_log(log, file_name)
         notes += [f"{path} ({meeting.meeting_id}): {problem}" for problem in meeting.problems]
-        written += _stored(engine, meeting, path, file_name, log)
+        written += _stored(engine, meeting, path, file_name, log, private=private)
     return written, notes
 
 
 def _stored(engine: Engine, meeting: Meeting, path: Path, file_name: str, log: str,
-            recap: str | None = None) -> list[str]:
+            recap: str | None = None, *, private: bool = False) -> list[str]:
     """Store a meeting with its log (and recap); return [its id] unless it was stored already as it is."""
     content_hash = hashlib.sha256((log + (recap or "")).encode("utf-8")).hexdigest()
     with engine.begin() as conn:
+        if private:  # in the same transaction: the meeting is never public, even for a moment
+            store.make_private(conn, "series", meeting.series)
         outcome = store.add_meeting(conn, meeting, file_name=file_name, source=str(path), log=log, recap=recap,
                                     content_hash=content_hash)
     return [] if outcome == "duplicate" else [meeting.meeting_id]
 
 
-def _import_minutes(engine: Engine, path: Path, base: str, minutes: str) -> tuple[list[str], list[str]]:
+def _import_minutes(engine: Engine, path: Path, base: str, minutes: str, *, private: bool = False
+                    ) -> tuple[list[str], list[str]]:
     """Import MeetBot's minutes of a meeting whose log is lost (kept as they are, replayed as minutes)."""
     if not is_minutes_text(minutes):
         return [], [f"{path}: not MeetBot minutes (no meeting summary), and no log beside it"]
     meeting = parse_minutes_text(minutes, base + ".txt")
-    return _stored(engine, meeting, path, base + ".txt", minutes), [f"{path}: {p}" for p in meeting.problems]
+    return _stored(engine, meeting, path, base + ".txt", minutes, private=private), [f"{path}: {p}" for p in meeting.problems]
 
 
 def _decoded(data: bytes) -> tuple[str, str]:
@@ -121,7 +124,7 @@ def replay(summary: MeetingSummary, file_name: str, log: str, recap: str | None 
     return parse_meetbot_log(log, file_name)
 
 
-def import_scribe_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
+def import_scribe_file(engine: Engine, path: Path, *, private: bool = False) -> tuple[list[str], list[str]]:
     """Import a scribed IRC log (W3C's `YYYY-MM-DD-group/irc.log`); return the meeting written and notes."""
     if path.name in SCRIBE_COMPANIONS:
         return [], []  # the published minutes and the group's name beside the log
@@ -138,10 +141,10 @@ def import_scribe_file(engine: Engine, path: Path) -> tuple[list[str], list[str]
     meeting = parse_scribe_log(text, folder, series=series, title=f"{title} telecon" if group.is_file() else title,
                                published=minutes)
     notes = [f"{path}: {problem}" for problem in (note, *meeting.problems) if problem]
-    return _stored(engine, meeting, path, path.name, text, minutes), notes
+    return _stored(engine, meeting, path, path.name, text, minutes, private=private), notes
 
 
-def import_recap_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]:
+def import_recap_file(engine: Engine, path: Path, *, private: bool = False) -> tuple[list[str], list[str]]:
     """Import a plain IRC log (`NNN.log`) with its written recap (`NNN.rst`); return the meeting written and notes."""
     if path.suffix != ".log":
         return [], []  # the recap, read with its log
@@ -154,7 +157,7 @@ def import_recap_file(engine: Engine, path: Path) -> tuple[list[str], list[str]]
     # Named within its series, as replay() will name it again from the stored id.
     meeting = replace(parsed, meeting_id=f"{parsed.series}.{path.stem}")
     notes = [f"{path}: {problem}" for problem in (note, recap_note, *meeting.problems) if problem]
-    return _stored(engine, meeting, path, path.name, text, recap), notes
+    return _stored(engine, meeting, path, path.name, text, recap, private=private), notes
 
 
 def all_series(conn: Connection) -> list[SeriesSummary]:

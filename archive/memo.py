@@ -23,7 +23,7 @@ def remembered(conn: Connection, name: str, compute: Callable[[Connection], T]) 
 
     compute must return an immutable value: it is shared by every request of the process.
     """
-    key = (str(conn.engine.url), name)
+    key = (str(conn.engine.url), name, store.hidden())  # each reader's view of it is remembered apart
     version = store.data_version(conn)
     hit = _results.get(key)
     if hit is not None and hit[0] == version:

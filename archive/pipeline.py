@@ -57,11 +57,13 @@ def import_paths(
     progress: Progress | None = None,
     index_dir: Path | None = None,
     index_procs: int = 2,
+    private: bool = False,
 ) -> ImportSummary:
     """Import every path into the store, thread what arrived, index it, and return the summary.
 
     Without index_dir nothing is indexed (the store alone, for tests and benchmarks of it).
     index_procs > 1 indexes in that many processes (worth it for thousands of messages).
+    private makes the lists and series imported private before anything of them is stored.
     """
     started = time.perf_counter()
     counts = {"imported": 0, "duplicates": 0, "quarantined": 0}
@@ -71,10 +73,13 @@ def import_paths(
         for path in paths:
             for source, path_format, name in _units(path, fmt, list_name, errors):
                 if path_format in MEETING_READERS:
-                    meeting_ids, notes = MEETING_READERS[path_format](engine, source)
+                    meeting_ids, notes = MEETING_READERS[path_format](engine, source, private=private)
                     meetings_written += meeting_ids
                     errors += notes
                     continue
+                if private:
+                    with engine.begin() as conn:
+                        store.make_private(conn, "list", name)
                 chunks = _chunked(iter_source(source, path_format))
                 _store_all(engine, parse_chunks(chunks), name, counts, errors, progress)
     touched = derive.thread_pending(engine)

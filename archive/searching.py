@@ -39,7 +39,7 @@ def search_archive(
     Unless show_addresses, addresses are shortened in snippets and senders, as on every page.
     """
     results = query.search(index_dir, q, sort=sort, page=page, page_size=page_size, lists=lists,
-                           texts=lambda keys: _bodies(engine, keys, show_addresses), now=now)
+                           texts=lambda keys: _bodies(engine, keys, show_addresses), now=now, hidden=store.hidden())
     if show_addresses:
         return results
     hits = tuple(replace(hit, sender=obfuscate_text(hit.sender)) for hit in results.hits)
@@ -56,7 +56,7 @@ def _bodies(engine: Engine, keys: Sequence[str], show_addresses: bool) -> Mappin
 
 def search_feed(engine: Engine, index_dir: Path, q: str, *, lists: Iterable[str] | None = None) -> MessageFeed:
     """Return the newest matching message of each of the newest matching threads, for an Atom feed."""
-    results = query.search(index_dir, q, sort="-date", page_size=FEED_SIZE, lists=lists)
+    results = query.search(index_dir, q, sort="-date", page_size=FEED_SIZE, lists=lists, hidden=store.hidden())
     hashes = [h for h in (content_hash_of(hit.key) for hit in results.hits) if h is not None]
     with engine.connect() as conn:
         found = store.message_views_by_hash(conn, hashes)
@@ -66,7 +66,7 @@ def search_feed(engine: Engine, index_dir: Path, q: str, *, lists: Iterable[str]
 
 def search_mbox(engine: Engine, index_dir: Path, q: str, *, lists: Iterable[str] | None = None) -> Iterator[bytes]:
     """Return the best matching threads' messages as a gzip mboxrd stream; NotFound when none match."""
-    results = query.search(index_dir, q, page_size=MBOX_THREADS, lists=lists)
+    results = query.search(index_dir, q, page_size=MBOX_THREADS, lists=lists, hidden=store.hidden())
     thread_ids = list(dict.fromkeys(hit.thread_id for hit in results.hits if hit.thread_id))
     if not thread_ids:
         raise NotFound(f"no threads match {q!r}")

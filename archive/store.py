@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -291,6 +293,14 @@ meeting_versions = sa.Table(
     sa.Column("log", sa.Text, nullable=False),
 )
 
+# Lists and meeting series that only some may read (issue 9); everything else is public.
+private_scopes = sa.Table(
+    "private_scopes",
+    metadata,
+    sa.Column("kind", sa.Text, primary_key=True),  # "list" or "series"
+    sa.Column("name", sa.Text, primary_key=True),
+)
+
 MESSAGE_SUMMARY_COLUMNS = (
     messages.c.id,
     messages.c.message_id,
@@ -299,6 +309,82 @@ MESSAGE_SUMMARY_COLUMNS = (
     messages.c.from_email,
     messages.c.date,
 )
+
+
+# What the reader of this request may not see: private lists and series (set per web request; the
+# command line sees everything). A message or thread in any hidden list is hidden, so content
+# cross-posted from a private list never shows.
+_HIDDEN: ContextVar[tuple[frozenset[str], frozenset[str]]] = ContextVar("minutebook_hidden",
+                                                                        default=(frozenset(), frozenset()))
+
+
+@contextmanager
+def hiding(lists: Iterable[str], series: Iterable[str]) -> Iterator[None]:
+    """Hide these lists and series from every read inside the block."""
+    token = _HIDDEN.set((frozenset(lists), frozenset(series)))
+    try:
+        yield
+    finally:
+        _HIDDEN.reset(token)
+
+
+def set_hidden(lists: Iterable[str], series: Iterable[str]) -> Token[tuple[frozenset[str], frozenset[str]]]:
+    """Hide these lists and series from reads until the returned token is reset (for a web request)."""
+    return _HIDDEN.set((frozenset(lists), frozenset(series)))
+
+
+def reset_hidden(token: Token[tuple[frozenset[str], frozenset[str]]]) -> None:
+    """Stop hiding what set_hidden hid."""
+    _HIDDEN.reset(token)
+
+
+def hidden() -> tuple[frozenset[str], frozenset[str]]:
+    """Return the (lists, series) hidden from this reader."""
+    return _HIDDEN.get()
+
+
+def _visible_messages(query: Any, pk: Any = None) -> Any:
+    """Return query without messages in a hidden list."""
+    lists = hidden()[0]
+    if not lists:
+        return query
+    column = messages.c.id if pk is None else pk
+    return query.where(column.not_in(sa.select(message_lists.c.message_pk).where(message_lists.c.list_name.in_(sorted(lists)))))
+
+
+def _visible_message_ids(query: Any, column: Any) -> Any:
+    """Return query without the Message-IDs of messages in a hidden list."""
+    lists = hidden()[0]
+    if not lists:
+        return query
+    private = sa.select(messages.c.message_id).join(message_lists, message_lists.c.message_pk == messages.c.id).where(
+        message_lists.c.list_name.in_(sorted(lists)))
+    return query.where(column.not_in(private))
+
+
+def _visible_threads(query: Any, column: Any = None) -> Any:
+    """Return query without threads that are in a hidden list."""
+    lists = hidden()[0]
+    if not lists:
+        return query
+    column = threads.c.thread_id if column is None else column
+    return query.where(column.not_in(sa.select(thread_lists.c.thread_id).where(thread_lists.c.list_name.in_(sorted(lists)))))
+
+
+def _visible_series(query: Any, column: Any = None) -> Any:
+    """Return query without meetings of hidden series."""
+    series = hidden()[1]
+    return query.where((meetings.c.series if column is None else column).not_in(sorted(series))) if series else query
+
+
+def private_names(conn: Connection) -> list[tuple[str, str]]:
+    """Return (kind, name) of every private list and series."""
+    return [(kind, name) for kind, name in conn.execute(sa.select(private_scopes.c.kind, private_scopes.c.name))]
+
+
+def make_private(conn: Connection, kind: str, name: str) -> None:
+    """Make a list or a series private (before anything of it is stored, for an import)."""
+    conn.execute(_insert_ignoring_conflicts(conn, private_scopes), [{"kind": kind, "name": name}])
 
 
 def open_engine(url: str) -> Engine:
@@ -573,6 +659,7 @@ def list_summaries(conn: Connection) -> list[ListSummary]:
     return [
         ListSummary(name, count, thread_counts.get(name, 0), _utc_aware(first), _utc_aware(last))
         for name, count, first, last in conn.execute(membership.order_by(message_lists.c.list_name))
+        if name not in hidden()[0]
     ]
 
 
@@ -853,7 +940,7 @@ def data_version(conn: Connection) -> tuple[int, ...]:
 def list_descriptions(conn: Connection) -> dict[str, str]:
     """Return {list name: description} for every list, by name."""
     query = sa.select(lists.c.name, lists.c.description).order_by(lists.c.name)
-    return {name: description or "" for name, description in conn.execute(query)}
+    return {name: description or "" for name, description in conn.execute(query) if name not in hidden()[0]}
 
 
 def list_month_counts(conn: Connection) -> dict[str, list[MonthCount]]:
@@ -868,7 +955,8 @@ def list_month_counts(conn: Connection) -> dict[str, list[MonthCount]]:
     )
     found: dict[str, list[MonthCount]] = {}
     for name, y, m, count in conn.execute(query):
-        found.setdefault(name, []).append(MonthCount(int(y), int(m), count))
+        if name not in hidden()[0]:
+            found.setdefault(name, []).append(MonthCount(int(y), int(m), count))
     return found
 
 
@@ -922,7 +1010,7 @@ def list_threads(conn: Connection, list_name: str, *, limit: int, offset: int = 
         .limit(limit)
         .offset(offset)
     )
-    return _thread_summaries(conn, conn.execute(query).all())
+    return _thread_summaries(conn, conn.execute(_visible_threads(query)).all())
 
 
 def _in_list(list_name: str) -> sa.ColumnElement[bool]:
@@ -941,7 +1029,8 @@ def month_threads(conn: Connection, list_name: str, start: datetime, end: dateti
         .where(messages.c.date >= _utc_naive(start), messages.c.date < _utc_naive(end), _in_list(list_name))
         .group_by(thread_nodes.c.thread_id)
     )
-    shares = {thread_id: (count, first, last) for thread_id, count, first, last in conn.execute(in_month)}
+    shares = {thread_id: (count, first, last)
+              for thread_id, count, first, last in conn.execute(_visible_threads(in_month, thread_nodes.c.thread_id))}
     result: list[MonthThread] = []
     for chunk in _chunks(sorted(shares), 500):
         rows = conn.execute(sa.select(*_THREAD_COLUMNS).where(threads.c.thread_id.in_(chunk))).all()
@@ -953,14 +1042,14 @@ def month_threads(conn: Connection, list_name: str, start: datetime, end: dateti
 
 def thread_summary(conn: Connection, thread_id: str) -> ThreadSummary | None:
     """Return one thread's summary, or None when there is no such thread."""
-    rows = conn.execute(sa.select(*_THREAD_COLUMNS).where(threads.c.thread_id == thread_id)).all()
+    rows = conn.execute(_visible_threads(sa.select(*_THREAD_COLUMNS).where(threads.c.thread_id == thread_id))).all()
     return _thread_summaries(conn, rows)[0] if rows else None
 
 
 def thread_list_names(conn: Connection, thread_id: str) -> tuple[str, ...]:
     """Return the lists a thread has messages in, by name."""
     query = sa.select(thread_lists.c.list_name).where(thread_lists.c.thread_id == thread_id)
-    return tuple(sorted(name for (name,) in conn.execute(query)))
+    return tuple(sorted(name for (name,) in conn.execute(query) if name not in hidden()[0]))
 
 
 def neighbour_threads(
@@ -970,7 +1059,7 @@ def neighbour_threads(
     first = _utc_naive(thread.first)
     if first is None:
         return None, None
-    in_list = sa.select(*_THREAD_COLUMNS).where(_thread_in_list(list_name)).limit(1)
+    in_list = _visible_threads(sa.select(*_THREAD_COLUMNS).where(_thread_in_list(list_name)).limit(1))
     same_start = in_list.where(threads.c.first_date == first)
     # Ties on the start date are broken by thread id; each query below can use an index alone.
     previous = (
@@ -1038,7 +1127,7 @@ def thread_entries(conn: Connection, thread_id: str, *, bodies: bool) -> list[Th
 def message_keys(conn: Connection, message_id: str) -> list[int]:
     """Return the primary keys of the stored messages with this Message-ID, oldest first."""
     query = sa.select(messages.c.id).where(messages.c.message_id == message_id).order_by(messages.c.id)
-    return [pk for (pk,) in conn.execute(query)]
+    return [pk for (pk,) in conn.execute(_visible_messages(query))]
 
 
 def message_view(conn: Connection, message_pk: int) -> MessageView | None:
@@ -1050,6 +1139,9 @@ def message_view(conn: Connection, message_pk: int) -> MessageView | None:
 def message_views_by_hash(conn: Connection, hashes: Sequence[str]) -> list[MessageView]:
     """Return the stored messages with these content hashes, in the order given."""
     pks = _ids_by_hash(conn, hashes)
+    if hidden()[0]:
+        visible = set(conn.execute(_visible_messages(sa.select(messages.c.id).where(messages.c.id.in_(list(pks.values()))))).scalars())
+        pks = {content_hash: pk for content_hash, pk in pks.items() if pk in visible}
     views = (message_view(conn, pks[content_hash]) for content_hash in hashes if content_hash in pks)
     return [view for view in views if view is not None]
 
@@ -1066,7 +1158,7 @@ def sender_pairs(conn: Connection) -> list[tuple[str, str, int]]:
         sa.select(messages.c.from_name, messages.c.from_email, sa.func.count())
         .group_by(messages.c.from_name, messages.c.from_email)
     )
-    return [(name, email, count) for name, email, count in conn.execute(query)]
+    return [(name, email, count) for name, email, count in conn.execute(_visible_messages(query))]
 
 
 def _sent_by(emails: Sequence[str], shared: Sequence[Address]) -> Any:
@@ -1086,7 +1178,7 @@ def messages_from(conn: Connection, emails: Sequence[str], shared: Sequence[Addr
         .limit(limit)
         .offset(offset)
     )
-    pks = [pk for (pk,) in conn.execute(page)]
+    pks = [pk for (pk,) in conn.execute(_visible_messages(page))]
     if not pks:
         return []
     rows = conn.execute(sa.select(messages.c.id, *_SUMMARY_COLUMNS).where(messages.c.id.in_(pks))).all()
@@ -1097,7 +1189,7 @@ def messages_from(conn: Connection, emails: Sequence[str], shared: Sequence[Addr
 def count_from(conn: Connection, emails: Sequence[str], shared: Sequence[Address] = ()) -> int:
     """Return how many messages a person sent."""
     query = sa.select(sa.func.count()).select_from(messages).where(_sent_by(emails, shared))
-    return conn.execute(query).scalar() or 0
+    return conn.execute(_visible_messages(query)).scalar() or 0
 
 
 def lists_posted_to(conn: Connection, emails: Sequence[str], shared: Sequence[Address] = ()) -> tuple[str, ...]:
@@ -1107,7 +1199,7 @@ def lists_posted_to(conn: Connection, emails: Sequence[str], shared: Sequence[Ad
         .join(messages, messages.c.id == message_lists.c.message_pk)
         .where(_sent_by(emails, shared))
     )
-    return tuple(sorted(name for (name,) in conn.execute(query)))
+    return tuple(sorted(name for (name,) in conn.execute(_visible_messages(query)) if name not in hidden()[0]))
 
 
 def recent_messages(conn: Connection, *, list_name: str | None = None, thread_id: str | None = None,
@@ -1119,7 +1211,7 @@ def recent_messages(conn: Connection, *, list_name: str | None = None, thread_id
     if thread_id is not None:
         query = query.join(thread_nodes, thread_nodes.c.message_id == messages.c.message_id).where(
             thread_nodes.c.thread_id == thread_id)
-    rows = conn.execute(query).all()
+    rows = conn.execute(_visible_messages(query)).all()
     lists_by_pk = _lists_of(conn, [row[0] for row in rows])
     return [_view(row[1:], lists_by_pk.get(row[0], ())) for row in rows]
 
@@ -1132,7 +1224,7 @@ def thread_message_keys(conn: Connection, thread_id: str) -> list[int]:
         .where(thread_nodes.c.thread_id == thread_id)
         .order_by(messages.c.date, messages.c.id)
     )
-    return [pk for (pk,) in conn.execute(query)]
+    return [pk for (pk,) in conn.execute(_visible_messages(query))]
 
 
 def month_message_keys(conn: Connection, list_name: str, start: datetime, end: datetime) -> list[int]:
@@ -1142,7 +1234,7 @@ def month_message_keys(conn: Connection, list_name: str, start: datetime, end: d
         .where(messages.c.date >= _utc_naive(start), messages.c.date < _utc_naive(end), _in_list(list_name))
         .order_by(messages.c.date, messages.c.id)
     )
-    return [pk for (pk,) in conn.execute(query)]
+    return [pk for (pk,) in conn.execute(_visible_messages(query))]
 
 
 def raw_messages(conn: Connection, message_pks: Sequence[int]) -> Iterator[bytes]:
@@ -1280,7 +1372,10 @@ def set_meeting_people(conn: Connection, meeting: Meeting) -> None:
 
 def meeting_nicks(conn: Connection) -> list[str]:
     """Return every nick that took part in a meeting."""
-    return list(conn.execute(sa.select(meeting_people.c.nick).distinct().order_by(meeting_people.c.nick)).scalars())
+    query = sa.select(meeting_people.c.nick).distinct().order_by(meeting_people.c.nick)
+    if hidden()[1]:
+        query = query.where(meeting_people.c.meeting_id.in_(_visible_series(sa.select(meetings.c.meeting_id))))
+    return list(conn.execute(query).scalars())
 
 
 def meetings_of(conn: Connection, nicks: Sequence[str]) -> list[MeetingSummary]:
@@ -1288,7 +1383,7 @@ def meetings_of(conn: Connection, nicks: Sequence[str]) -> list[MeetingSummary]:
     attended = sa.select(meeting_people.c.meeting_id).where(meeting_people.c.nick.in_(list(nicks)))
     query = sa.select(*_MEETING_COLUMNS).where(meetings.c.meeting_id.in_(attended)).order_by(
         meetings.c.start.desc(), meetings.c.meeting_id.desc())
-    return [_meeting_summary(row) for row in conn.execute(query)]
+    return [_meeting_summary(row) for row in conn.execute(_visible_series(query))]
 
 
 def series_summaries(conn: Connection) -> list[SeriesSummary]:
@@ -1296,20 +1391,21 @@ def series_summaries(conn: Connection) -> list[SeriesSummary]:
     query = sa.select(
         meetings.c.series, sa.func.count(), sa.func.max(meetings.c.start), sa.func.sum(meetings.c.action_count)
     ).group_by(meetings.c.series).order_by(meetings.c.series)
-    return [SeriesSummary(name, count, _utc_aware(last), int(actions or 0)) for name, count, last, actions in conn.execute(query)]
+    return [SeriesSummary(name, count, _utc_aware(last), int(actions or 0))
+            for name, count, last, actions in conn.execute(_visible_series(query))]
 
 
 def series_meetings(conn: Connection, series: str) -> list[MeetingSummary]:
     """Return the meetings of one series, newest first."""
     query = sa.select(*_MEETING_COLUMNS).where(meetings.c.series == series).order_by(
         meetings.c.start.desc(), meetings.c.meeting_id.desc())
-    return [_meeting_summary(row) for row in conn.execute(query)]
+    return [_meeting_summary(row) for row in conn.execute(_visible_series(query))]
 
 
 def meeting_log(conn: Connection, meeting_id: str) -> tuple[MeetingSummary, str, str, str | None] | None:
     """Return a meeting's summary, file name, raw log and recap (if any), or None."""
-    row = conn.execute(sa.select(*_MEETING_COLUMNS, meetings.c.file_name, meetings.c.log, meetings.c.recap).where(
-        meetings.c.meeting_id == meeting_id)).first()
+    row = conn.execute(_visible_series(sa.select(*_MEETING_COLUMNS, meetings.c.file_name, meetings.c.log,
+                                                 meetings.c.recap).where(meetings.c.meeting_id == meeting_id))).first()
     return (_meeting_summary(row[:-3]), row[-3], row[-2], row[-1]) if row else None
 
 
@@ -1320,7 +1416,7 @@ def all_meeting_logs(conn: Connection, series: str | None = None
         meetings.c.start, meetings.c.meeting_id)
     if series is not None:
         query = query.where(meetings.c.series == series)
-    for row in conn.execute(query):
+    for row in conn.execute(_visible_series(query)):
         yield _meeting_summary(row[:-3]), row[-3], row[-2], row[-1]
 
 
@@ -1409,7 +1505,13 @@ def stored_items(conn: Connection) -> list[ExtractedItem]:
     return [ExtractedItem(row.kind, row.text, tuple(json.loads(row.owners_json)), _utc_aware(row.date),
                           row.source_kind, row.source_id, row.line, row.rule, row.due, row.context_line,
                           row.ordinal)
-            for row in conn.execute(query)]
+            for row in conn.execute(_visible_message_ids(query, extracted_items.c.source_id))
+            if not _in_hidden_series(row.source_kind, row.source_id)]
+
+
+def _in_hidden_series(source_kind: str, source_id: str) -> bool:
+    """Tell whether an item or link comes from a meeting of a hidden series."""
+    return source_kind == "meeting" and source_id.split("/", 1)[0] in hidden()[1]
 
 
 def add_item_mark(conn: Connection, mark: ItemMark) -> None:
@@ -1478,7 +1580,9 @@ def _found_links(conn: Connection, query: Any) -> list[FoundLink]:
     """Run a query of link rows, oldest first."""
     query = query.order_by(links.c.date.is_(None), links.c.date, links.c.source_id, links.c.line)
     return [FoundLink(row.source_kind, row.source_id, row.line, row.key, row.kind, row.url, row.anchor,
-                      _utc_aware(row.date), row.snippet) for row in conn.execute(query)]
+                      _utc_aware(row.date), row.snippet)
+            for row in conn.execute(_visible_message_ids(query, links.c.source_id))
+            if not _in_hidden_series(row.source_kind, row.source_id)]
 
 
 def links_from(conn: Connection, source_kind: str, source_ids: Sequence[str]) -> list[FoundLink]:
@@ -1515,7 +1619,8 @@ def existing_message_ids(conn: Connection, message_ids: Iterable[str]) -> set[st
     """Return which of these Message-IDs the archive holds."""
     found: set[str] = set()
     for chunk in _chunks(sorted(set(message_ids)), 500):
-        found |= set(conn.execute(sa.select(messages.c.message_id).where(messages.c.message_id.in_(chunk))).scalars())
+        query = sa.select(messages.c.message_id).where(messages.c.message_id.in_(chunk))
+        found |= set(conn.execute(_visible_messages(query)).scalars())
     return found
 
 
@@ -1533,7 +1638,7 @@ def meeting_sources_of(conn: Connection, meeting_ids: Iterable[str]) -> dict[str
     """Return "SERIES/MEETING" for each of these meeting ids the archive holds."""
     wanted = sorted(set(meeting_ids))
     query = sa.select(meetings.c.meeting_id, meetings.c.series).where(meetings.c.meeting_id.in_(wanted))
-    return {meeting_id: f"{series}/{meeting_id}" for meeting_id, series in conn.execute(query)}
+    return {meeting_id: f"{series}/{meeting_id}" for meeting_id, series in conn.execute(_visible_series(query))}
 
 
 def source_titles(conn: Connection, message_ids: Iterable[str], meeting_ids: Iterable[str]) -> dict[str, str]:

@@ -166,7 +166,8 @@ def item_source_of(key: str) -> str:
     return key.split(":", 2)[1]
 
 
-def item_document(item: ExtractedItem, *, status: str | None, thread_id: str | None) -> Document:
+def item_document(item: ExtractedItem, *, status: str | None, thread_id: str | None,
+                  lists: Sequence[str] = ()) -> Document:
     """Return the index document of an action item (with its tracked status) or a decision.
 
     A meeting's items share the meeting as their "thread", a message's items its thread, so results
@@ -183,6 +184,8 @@ def item_document(item: ExtractedItem, *, status: str | None, thread_id: str | N
         document["thread_id"] = meeting_key(item.source_id.split("/", 1)[1])
     elif thread_id:
         document["thread_id"] = thread_id
+    if lists:
+        document["list"] = " ".join(lists)  # the lists of its message: a private list's items stay private
     if status:
         document["status"] = status
     if item.date is not None:

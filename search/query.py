@@ -45,10 +45,12 @@ def search(
     texts: Texts | None = None,
     now: datetime | None = None,
     time_limit: float = TIME_LIMIT,
+    hidden: tuple[Iterable[str], Iterable[str]] = ((), ()),
 ) -> SearchResults:
     """Search the index; a bad query never raises: it gives best-effort results and warnings.
 
-    lists, when given, are the only lists whose items may appear (those the reader may see).
+    lists, when given, are the only lists whose items may appear; hidden is (lists, series) whose
+    items never appear, nor count in the facets (private ones the reader may not see).
     Raises SearchError only when the index itself is missing or unreadable.
     """
     started = time.monotonic()
@@ -70,9 +72,10 @@ def search(
             warnings.extend(_evaluation_warnings(evaluator.noticed, time_limit, scores is None))
             if scores is None:
                 return replace(empty, warnings=tuple(warnings))
-            scores = _filtered(scores, parsed, view, searcher, lists)
+            scope = (lists, hidden)
+            scores = _filtered(scores, parsed, view, searcher, scope)
             if len(scores) < RELAX_BELOW:
-                scores = _relaxed(evaluator, parsed, scores, view, searcher, lists, warnings)
+                scores = _relaxed(evaluator, parsed, scores, view, searcher, scope, warnings)
             groups, scores = _page_groups(scores, view, sort, today, page * page_size)
             hits = _hits(searcher, view, groups[(page - 1) * page_size :], scores, parsed, texts)
             rare = plain_words(parsed.node) if not scores else []
@@ -114,7 +117,7 @@ def _evaluation_warnings(noticed: Evaluation, time_limit: float, nothing_left: b
 
 
 def _relaxed(evaluator: Evaluator, parsed: ParsedQuery, scores: Scores, view: IndexView, searcher: Any,
-             lists: Iterable[str] | None, warnings: list[str]) -> Scores:
+             scope: Scope, warnings: list[str]) -> Scores:
     """Return the items that have all but one of the plain words, if there are more of them."""
     node = parsed.node
     if not isinstance(node, And):
@@ -127,18 +130,26 @@ def _relaxed(evaluator: Evaluator, parsed: ParsedQuery, scores: Scores, view: In
     if others:
         required = evaluator.evaluate(And(tuple(others)))
         within = set(required) if required is not None else None
-    relaxed = _filtered(evaluator.at_least(words, len(words) - 1, within), parsed, view, searcher, lists)
+    relaxed = _filtered(evaluator.at_least(words, len(words) - 1, within), parsed, view, searcher, scope)
     if len(relaxed) <= len(scores):
         return scores
     warnings.append("few items have all the words; items missing one of them are shown after those")
     return relaxed
 
 
-def _filtered(scores: Scores, parsed: ParsedQuery, view: IndexView, searcher: Any,
-              lists: Iterable[str] | None) -> Scores:
-    """Keep the documents within every date range, in a visible list, and not deleted."""
+# (the only lists that may appear, or None for all; (lists, series) that may not)
+Scope = tuple[Iterable[str] | None, tuple[Iterable[str], Iterable[str]]]
+
+
+def _filtered(scores: Scores, parsed: ParsedQuery, view: IndexView, searcher: Any, scope: Scope) -> Scores:
+    """Keep the documents within every date range, in a visible list, not hidden, and not deleted."""
+    lists, (hidden_lists, hidden_series) = scope
     allowed: set[int] | None = None
     excluded: set[int] = set()
+    for name in hidden_lists:
+        excluded |= view.docset(searcher, "list", name.lower())
+    for name in hidden_series:
+        excluded |= view.docset(searcher, "series", name.lower())
     for found in parsed.dates:
         low = _seconds(found.start) if found.start else 1
         high = _seconds(found.end + timedelta(days=1)) if found.end else 2**62

@@ -141,3 +141,32 @@ def test_an_admin_redacts_a_passage_from_page_index_and_raw_bytes(site: Path) ->
     hits = client.get('/api/search?q="stabilisation window"').get_json()["hits"]
     assert all(hit["id"] != REMOVED for hit in hits)  # other messages may quote it; this one no longer holds it
     assert "redact" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_a_chair_sends_the_minutes_through_the_configured_smtp_server(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[tuple[str, list[str], bytes]] = []
+
+    class FakeSMTP:
+        def __init__(self, host: str, port: int, timeout: float) -> None:
+            assert (host, port) == ("smtp.lanternfish.example", 2525)
+
+        def __enter__(self) -> "FakeSMTP":
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            return None
+
+        def sendmail(self, sender: str, to: list[str], data: bytes) -> None:
+            sent.append((sender, to, data))
+
+    monkeypatch.setattr("archive.web.publish.smtplib.SMTP", FakeSMTP)
+    client = client_on(site, SMTP_HOST="smtp.lanternfish.example", SMTP_PORT=2525, MINUTES_FROM="minutes@lanternfish.example",
+                       MEETING_LISTS={"lanternfish_core": "lanternfish-dev@lists.lanternfish.example"})
+    sign_in(client, "priya", "chair password")
+    minutes = "/meetings/lanternfish_core/lanternfish_core.2024-02-13-16.00/"
+    token = csrf(client, minutes)
+    assert "Send to the list" in client.get(minutes).get_data(as_text=True)
+    assert client.post(minutes + "send", data={"csrf_token": token}).status_code == 303
+    (sender, to, data), = sent
+    assert (sender, to) == ("minutes@lanternfish.example", ["lanternfish-dev@lists.lanternfish.example"])
+    assert b"Subject: Minutes of the lanternfish_core meeting, 2024-02-13" in data

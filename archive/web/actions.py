@@ -7,7 +7,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 from archive import atom, browse, ical, indexing, items, store
 from archive.models import ExtractedItem
 from archive.web import render
-from archive.web.auth import require
+from archive.web.auth import require, revealed
 from archive.web.db import get_engine, get_index_dir
 
 bp = Blueprint("actions", __name__)
@@ -89,9 +89,10 @@ def mark() -> Response:
     if status not in items.MARK_STATUSES:
         return Response("status must be open, done or dropped", status=400, mimetype="text/plain")
     owners = [name.strip() for name in request.form.get("owners", "")[:300].split(",") if name.strip()]
-    items.mark_action(get_engine(), item_id, status, by=user.name, note=note, owners=owners or None)
-    with get_engine().begin() as conn:
-        store.add_audit(conn, user.name, f"mark {status}", item_id, note)
-    indexing.update_item_documents(get_engine(), get_index_dir())
+    with revealed():
+        items.mark_action(get_engine(), item_id, status, by=user.name, note=note, owners=owners or None)
+        with get_engine().begin() as conn:
+            store.add_audit(conn, user.name, f"mark {status}", item_id, note)
+        indexing.update_item_documents(get_engine(), get_index_dir())
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("actions.actions"),
                     code=303)  # type: ignore[return-value]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from archive import moderation, store
-from archive.web.auth import require
+from archive.web.auth import require, revealed
 from archive.web.db import get_engine, get_index_dir
 
 bp = Blueprint("admin", __name__)
@@ -26,7 +26,8 @@ def redact() -> Response:
     user = require("remove")
     message_id, text = request.form.get("message_id", "")[:1000], request.form.get("text", "")[:5000]
     try:
-        moderation.redact_message(get_engine(), get_index_dir(), message_id, text=text, by=user.name)
+        with revealed():
+            moderation.redact_message(get_engine(), get_index_dir(), message_id, text=text, by=user.name)
     except ValueError as error:
         return Response(str(error), status=400, mimetype="text/plain")
     return redirect(url_for("messages.message", message_id=message_id), code=303)  # type: ignore[return-value]
@@ -41,6 +42,7 @@ def remove() -> Response:
     note = request.form.get("note", "")[:500].strip() or "removed by an admin"
     if mode not in moderation.MODES:
         return Response("mode must be delete or hide", status=400, mimetype="text/plain")
-    moderation.remove_message(get_engine(), get_index_dir(), message_id, mode=mode, note=note, by=user.name)
+    with revealed():
+        moderation.remove_message(get_engine(), get_index_dir(), message_id, mode=mode, note=note, by=user.name)
     current_app.logger.info("%s removed %s (%s)", user.name, message_id, mode)
     return redirect(url_for("messages.message", message_id=message_id), code=303)  # type: ignore[return-value]

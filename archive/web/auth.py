@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, render_template, request, session, url_for
@@ -72,9 +73,35 @@ def logout() -> Response:
     return redirect(url_for("lists.index"), code=303)  # type: ignore[return-value]
 
 
+def _hide_private() -> None:
+    """Hide from every read of this request the private lists and series its reader may not see."""
+    if request.endpoint == "static":
+        return
+    with get_engine().connect() as conn:
+        private = store.private_names(conn)
+    user = current_user()
+    hidden = [(kind, name) for kind, name in private if not accounts.may(user, "read-list", name)]
+    g.hidden_token = store.set_hidden([n for k, n in hidden if k == "list"], [n for k, n in hidden if k == "series"])
+
+
+def _stop_hiding(_error: BaseException | None) -> None:
+    """End this request's hiding."""
+    token = g.pop("hidden_token", None)
+    if token is not None:
+        store.reset_hidden(token)
+
+
+def revealed() -> AbstractContextManager[None]:
+    """Return a block in which nothing is hidden: a change (publishing, marking, removing) must see everything
+    it rewrites, whoever makes it."""
+    return store.hiding((), ())
+
+
 def init_app(app: Flask) -> None:
-    """Protect every form against cross-site requests, limit sign-ins, and register the pages."""
+    """Protect every form against cross-site requests, limit sign-ins, hide what is private, register the pages."""
     csrf.init_app(app)
     limiter.init_app(app)
+    app.before_request(_hide_private)
+    app.teardown_request(_stop_hiding)
     app.register_blueprint(bp)
     app.context_processor(lambda: {"signed_in": current_user(), "may": accounts.may})

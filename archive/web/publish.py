@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from archive import meetings, publishing
 from archive.errors import PublishError
-from archive.web.auth import require
+from archive.web.auth import require, revealed
 from archive.web.db import get_engine, get_index_dir
 
 bp = Blueprint("publish", __name__)
@@ -48,8 +48,9 @@ def publish(series: str, meeting_id: str | None = None) -> Response:
         if request.form.get("step") != "publish":
             found = publishing.preview(text, series=series, chair=user.name, when=when)
             return _page(series, meeting_id, text, preview=found, when=when)
-        meeting = publishing.publish(get_engine(), get_index_dir(), text, series=series, chair=user.name, when=when,
-                                     by=user.name, replacing=meeting_id)
+        with revealed():
+            meeting = publishing.publish(get_engine(), get_index_dir(), text, series=series, chair=user.name, when=when,
+                                         by=user.name, replacing=meeting_id)
     except PublishError as error:
         return _page(series, meeting_id, text, status=400, error=str(error))
     return redirect(url_for("meetings.minutes", series=meeting.series, meeting_id=meeting.meeting_id), code=303)  # type: ignore[return-value]
@@ -59,7 +60,8 @@ def publish(series: str, meeting_id: str | None = None) -> Response:
 def unpublish(series: str, meeting_id: str) -> Response:
     """Take a meeting's minutes down (its earlier log is kept in its history)."""
     user = require("publish", series)
-    publishing.unpublish(get_engine(), get_index_dir(), meeting_id, by=user.name)
+    with revealed():
+        publishing.unpublish(get_engine(), get_index_dir(), meeting_id, by=user.name)
     return redirect(url_for("meetings.series", series=series), code=303)  # type: ignore[return-value]
 
 
