@@ -279,14 +279,19 @@ def private_list() -> None:
 
 @cli.command("remove")
 @click.argument("message_id")
+@click.option("--thread", "is_thread", is_flag=True, help="MESSAGE_ID is a thread id: remove all its messages.")
 @click.option("--hide", is_flag=True, help="Keep the original bytes apart (never served) instead of deleting them.")
 @click.option("--by", required=True, help="Who removes it (recorded in the audit log).")
 @click.option("--note", required=True, help="Why, shown on its permalink (which answers 410 Gone).")
-def remove_command(message_id: str, hide: bool, by: str, note: str) -> None:
-    """Remove a message from every page, feed, export and the search index."""
-    count = moderation.remove_message(get_engine(), get_index_dir(), message_id.strip("<>"),
-                                      mode="hide" if hide else "delete", note=note, by=by)
-    click.echo(f"removed {count} stored cop{'y' if count == 1 else 'ies'} of <{message_id.strip('<>')}>")
+def remove_command(message_id: str, is_thread: bool, hide: bool, by: str, note: str) -> None:
+    """Remove a message (or a whole thread) from every page, feed, export and the search index."""
+    mode, target = "hide" if hide else "delete", message_id.strip("<>")
+    if is_thread:
+        count = moderation.remove_thread(get_engine(), get_index_dir(), target, mode=mode, note=note, by=by)
+        click.echo(f"removed the {count} messages of thread {target}")
+        return
+    count = moderation.remove_message(get_engine(), get_index_dir(), target, mode=mode, note=note, by=by)
+    click.echo(f"removed {count} stored cop{'y' if count == 1 else 'ies'} of <{target}>")
 
 
 @cli.command("redact")

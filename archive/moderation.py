@@ -33,14 +33,34 @@ def remove_message(engine: Engine, index_dir: Path | None, message_id: str, *, m
     "delete" deletes its raw bytes; "hide" keeps them apart, never served. Its permalink answers
     410 Gone with the note.
     """
+    return _remove(engine, index_dir, [message_id], mode=mode, note=note, by=by)
+
+
+def remove_thread(engine: Engine, index_dir: Path | None, thread_id: str, *, mode: str, note: str, by: str) -> int:
+    """Remove every message of a thread, as remove_message does; return how many stored copies went."""
+    with engine.connect() as conn:
+        message_ids = store.thread_message_ids(conn, thread_id)
+    if not message_ids:
+        raise NotFound(f"no thread {thread_id!r}")
+    return _remove(engine, index_dir, message_ids, mode=mode, note=note, by=by)
+
+
+def _remove(engine: Engine, index_dir: Path | None, message_ids: list[str], *, mode: str, note: str, by: str) -> int:
+    """Remove these messages in one transaction, then thread, derive and index what is left."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    hashes: list[str] = []
+    thread_ids: set[str] = set()
     with engine.begin() as conn:
-        hashes, thread_ids = store.remove_message(conn, message_id, mode=mode, note=note, by=by)
-        if not hashes:
-            raise NotFound(f"no message {message_id!r}")
-        store.rethread(conn, thread_ids)
-        store.add_audit(conn, by, f"remove ({mode})", message_id, note)
+        for message_id in message_ids:
+            removed, threads = store.remove_message(conn, message_id, mode=mode, note=note, by=by)
+            if not removed:
+                raise NotFound(f"no message {message_id!r}")
+            hashes += removed
+            thread_ids.update(threads)
+            store.add_audit(conn, by, f"remove ({mode})", message_id, note)
+        store.rethread(conn, sorted(thread_ids))
+        store.drop_empty_threads(conn, sorted(thread_ids))
     touched = derive.thread_pending(engine)
     items.derive_items(engine, touched)
     linking.derive_links(engine, touched)

@@ -1766,3 +1766,13 @@ def redact_message(conn: Connection, message_id: str, text: str) -> list[str]:
     if not rows:
         return []
     return list(conn.execute(sa.select(thread_nodes.c.thread_id).where(thread_nodes.c.message_id == message_id)).scalars())
+
+
+def drop_empty_threads(conn: Connection, thread_ids: Sequence[str]) -> None:
+    """Delete the threads none of whose messages is left (after removals), so their subjects go too."""
+    for thread_id in thread_ids:
+        members = sa.select(thread_nodes.c.message_id).where(thread_nodes.c.thread_id == thread_id)
+        if conn.execute(sa.select(messages.c.id).where(messages.c.message_id.in_(members)).limit(1)).first() is None:
+            for table in (thread_nodes, thread_lists):
+                conn.execute(table.delete().where(table.c.thread_id == thread_id))
+            conn.execute(threads.delete().where(threads.c.thread_id == thread_id))

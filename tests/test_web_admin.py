@@ -170,3 +170,16 @@ def test_a_chair_sends_the_minutes_through_the_configured_smtp_server(site: Path
     (sender, to, data), = sent
     assert (sender, to) == ("minutes@lanternfish.example", ["lanternfish-dev@lists.lanternfish.example"])
     assert b"Subject: Minutes of the lanternfish_core meeting, 2024-02-13" in data
+
+
+def test_an_admin_removes_a_whole_thread_and_its_subject_goes_too(site: Path) -> None:
+    client = client_on_admin(site)
+    page = client.get(f"/m/{REMOVED}/").get_data(as_text=True)
+    thread_id = re.search(r'href="/t/([0-9a-f]+)/', page).group(1)  # type: ignore[union-attr]
+    token = csrf(client, f"/t/{thread_id}/")
+    response = client.post("/admin/remove-thread", data={"thread_id": thread_id, "mode": "hide", "note": "spam thread",
+                                                         "csrf_token": token})
+    assert response.status_code == 303
+    assert client.get(f"/t/{thread_id}/").status_code == 404
+    assert client.get(f"/m/{REMOVED}/").status_code == 410
+    assert "Proposal: release cadence for 0.9" not in client.get("/l/lanternfish-dev/").get_data(as_text=True)

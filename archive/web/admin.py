@@ -33,6 +33,19 @@ def redact() -> Response:
     return redirect(url_for("messages.message", message_id=message_id), code=303)  # type: ignore[return-value]
 
 
+@bp.post("/admin/remove-thread")
+def remove_thread() -> Response:
+    """Remove every message of a thread (each permalink then answers 410 Gone)."""
+    user = require("remove")
+    thread_id, mode = request.form.get("thread_id", "")[:100], request.form.get("mode", "delete")
+    note = request.form.get("note", "")[:500].strip() or "removed by an admin"
+    if mode not in moderation.MODES:
+        return Response("mode must be delete or hide", status=400, mimetype="text/plain")
+    with revealed():
+        moderation.remove_thread(get_engine(), get_index_dir(), thread_id, mode=mode, note=note, by=user.name)
+    return redirect(url_for("lists.index"), code=303)  # type: ignore[return-value]
+
+
 @bp.post("/admin/remove")
 def remove() -> Response:
     """Remove a message (deleting its bytes, or hiding them), so its permalink answers 410 Gone."""
