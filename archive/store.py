@@ -343,13 +343,13 @@ def hidden() -> tuple[frozenset[str], frozenset[str]]:
     return _HIDDEN.get()
 
 
-def _visible_messages(query: Any, pk: Any = None) -> Any:
+def _visible_messages(query: Any) -> Any:
     """Return query without messages in a hidden list."""
     lists = hidden()[0]
     if not lists:
         return query
-    column = messages.c.id if pk is None else pk
-    return query.where(column.not_in(sa.select(message_lists.c.message_pk).where(message_lists.c.list_name.in_(sorted(lists)))))
+    return query.where(messages.c.id.not_in(
+        sa.select(message_lists.c.message_pk).where(message_lists.c.list_name.in_(sorted(lists)))))
 
 
 def _visible_message_ids(query: Any, column: Any) -> Any:

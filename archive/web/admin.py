@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from archive import moderation, store
 from archive.web.auth import require, revealed
@@ -33,16 +33,22 @@ def redact() -> Response:
     return redirect(url_for("messages.message", message_id=message_id), code=303)  # type: ignore[return-value]
 
 
+def _removal() -> tuple[str, str]:
+    """Return the mode and note of a removal form (stopping with 400 on an unknown mode)."""
+    mode = request.form.get("mode", "delete")
+    if mode not in moderation.MODES:
+        abort(400, description="mode must be delete or hide")
+    return mode, request.form.get("note", "")[:500].strip() or "removed by an admin"
+
+
 @bp.post("/admin/remove-thread")
 def remove_thread() -> Response:
     """Remove every message of a thread (each permalink then answers 410 Gone)."""
     user = require("remove")
-    thread_id, mode = request.form.get("thread_id", "")[:100], request.form.get("mode", "delete")
-    note = request.form.get("note", "")[:500].strip() or "removed by an admin"
-    if mode not in moderation.MODES:
-        return Response("mode must be delete or hide", status=400, mimetype="text/plain")
+    mode, note = _removal()
     with revealed():
-        moderation.remove_thread(get_engine(), get_index_dir(), thread_id, mode=mode, note=note, by=user.name)
+        moderation.remove_thread(get_engine(), get_index_dir(), request.form.get("thread_id", "")[:100], mode=mode,
+                                 note=note, by=user.name)
     return redirect(url_for("lists.index"), code=303)  # type: ignore[return-value]
 
 
@@ -51,11 +57,7 @@ def remove() -> Response:
     """Remove a message (deleting its bytes, or hiding them), so its permalink answers 410 Gone."""
     user = require("remove")
     message_id = request.form.get("message_id", "")[:1000]
-    mode = request.form.get("mode", "delete")
-    note = request.form.get("note", "")[:500].strip() or "removed by an admin"
-    if mode not in moderation.MODES:
-        return Response("mode must be delete or hide", status=400, mimetype="text/plain")
+    mode, note = _removal()
     with revealed():
         moderation.remove_message(get_engine(), get_index_dir(), message_id, mode=mode, note=note, by=user.name)
-    current_app.logger.info("%s removed %s (%s)", user.name, message_id, mode)
     return redirect(url_for("messages.message", message_id=message_id), code=303)  # type: ignore[return-value]
