@@ -40,6 +40,10 @@ def search_archive(
     """
     results = query.search(index_dir, q, sort=sort, page=page, page_size=page_size, lists=lists,
                            texts=lambda keys: _bodies(engine, keys, show_addresses), now=now, hidden=store.hidden())
+    if results.suggestion and any(store.hidden()):
+        # A word of a private list must not be suggested: keep the suggestion only if it finds what the reader may see.
+        if not query.search(index_dir, results.suggestion, lists=lists, now=now, hidden=store.hidden()).matches:
+            results = replace(results, suggestion=None)
     if show_addresses:
         return results
     hits = tuple(replace(hit, sender=obfuscate_text(hit.sender)) for hit in results.hits)

@@ -652,13 +652,13 @@ def list_summaries(conn: Connection) -> list[ListSummary]:
         .group_by(message_lists.c.list_name)
     )
     thread_counts: dict[str, int] = dict(
-        conn.execute(
-            sa.select(thread_lists.c.list_name, sa.func.count()).group_by(thread_lists.c.list_name)
-        ).all()
+        conn.execute(_visible_threads(
+            sa.select(thread_lists.c.list_name, sa.func.count()).group_by(thread_lists.c.list_name),
+            thread_lists.c.thread_id)).all()
     )
     return [
         ListSummary(name, count, thread_counts.get(name, 0), _utc_aware(first), _utc_aware(last))
-        for name, count, first, last in conn.execute(membership.order_by(message_lists.c.list_name))
+        for name, count, first, last in conn.execute(_visible_messages(membership).order_by(message_lists.c.list_name))
         if name not in hidden()[0]
     ]
 
@@ -954,7 +954,7 @@ def list_month_counts(conn: Connection) -> dict[str, list[MonthCount]]:
         .order_by(message_lists.c.list_name, year, month)
     )
     found: dict[str, list[MonthCount]] = {}
-    for name, y, m, count in conn.execute(query):
+    for name, y, m, count in conn.execute(_visible_messages(query)):
         if name not in hidden()[0]:
             found.setdefault(name, []).append(MonthCount(int(y), int(m), count))
     return found

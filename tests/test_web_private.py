@@ -115,3 +115,11 @@ def _gunzip(data: bytes) -> str:
         return gzip.decompress(data).decode("utf-8", "replace")
     except OSError:
         return data.decode("utf-8", "replace")
+
+
+def test_counts_charts_and_suggestions_give_nothing_away(site: Path) -> None:
+    anonymous, bella = signed_in(site, None), signed_in(site, "bella")
+    assert "Did you mean" not in anonymous.get("/search?q=salery").get_data(as_text=True)  # "salary" is private
+    assert "Did you mean" in bella.get("/search?q=salery").get_data(as_text=True)
+    public = [row for row in anonymous.get("/api/").get_json()["lists"] if row["name"] == "lanternfish-dev"]
+    assert public and public[0]["messages"] == 34
