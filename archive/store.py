@@ -394,9 +394,32 @@ def open_engine(url: str) -> Engine:
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         metadata.create_all(engine)
+        with engine.begin() as conn:
+            _add_missing_columns(conn)
     except sa.exc.SQLAlchemyError as error:
         raise StoreError(f"cannot open the database {url}: {error}") from error
     return engine
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """Give an archive made by an earlier Minutebook the columns added since (create_all adds only tables).
+
+    A new column is nullable or has a default, so the rows already stored stay valid; derived
+    columns are then filled by `minutebook rebuild`.
+    """
+    inspector = sa.inspect(conn)
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            default = getattr(column.default, "arg", None) if column.default is not None and column.default.is_scalar else None
+            if not column.nullable and default is None:
+                raise StoreError(f"the archive lacks {table.name}.{column.name}, which has no default: import it "
+                                 f"again into a new data directory")
+            kind = column.type.compile(dialect=conn.dialect)
+            tail = "" if column.nullable else f" NOT NULL DEFAULT {int(default) if isinstance(default, bool) else default!r}"
+            conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{tail}')
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -49,3 +49,28 @@ def test_wal_mode_for_sqlite(tmp_path: Path) -> None:
     engine = settings.engine_for(settings.data_dir(tmp_path))
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_an_archive_made_by_an_earlier_version_gains_the_new_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    from archive import store as archive_store
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:  # the meetings and items tables as an earlier Minutebook made them
+        old.execute("CREATE TABLE meetings (meeting_id TEXT PRIMARY KEY, series TEXT NOT NULL, title TEXT NOT NULL, "
+                    "start DATETIME, \"end\" DATETIME, people_count INTEGER NOT NULL, item_count INTEGER NOT NULL, "
+                    "action_count INTEGER NOT NULL, file_name TEXT NOT NULL, source TEXT NOT NULL, log TEXT NOT NULL, "
+                    "content_hash VARCHAR(64) NOT NULL)")
+        old.execute("INSERT INTO meetings VALUES ('m1', 's', 't', NULL, NULL, 0, 0, 0, 'f', 'src', '', 'h')")
+        old.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, text TEXT NOT NULL, "
+                    "owners_json TEXT NOT NULL, date DATETIME, due DATE, source_kind TEXT NOT NULL, "
+                    "source_id TEXT NOT NULL, line INTEGER NOT NULL, rule TEXT NOT NULL)")
+        old.execute("INSERT INTO items (kind, text, owners_json, source_kind, source_id, line, rule) "
+                    "VALUES ('action', 'Priya to draft', '[\"Priya\"]', 'message', 'm@x', 3, 'marker ACTION:')")
+    engine = archive_store.open_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert archive_store.meeting_log(conn, "m1") is not None  # read with its new recap column (empty)
+        (item,) = archive_store.stored_items(conn)
+        assert (item.text, item.context_line, item.ordinal, item.item_id) == ("Priya to draft", 0, 0, "m@x#3")
+    engine.dispose()
