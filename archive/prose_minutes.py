@@ -36,7 +36,9 @@ _LABEL = re.compile(r"\s*(?:[-*•+]\s+)?(?:(?P<decision>outcome|decision|decide
                     r"conclusions)\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)(?:\s*:|(?=\s+[A-Z][^:]{0,40}:))|"
                     r"(?P<narrative>discussion|notes?|summary|background)\s*:)\s*(?P<rest>.*)",
                     re.IGNORECASE)
-_UNDERLINE = re.compile(r"\s*(?:-{3,}|={3,})\s*\Z")
+_UNDERLINE = re.compile(r"\s*(?:-{2,}|={2,})\s*\Z")
+# A bare "--" this close to the end of a message starts its signature.
+SIGNATURE_NEAR_END = 8
 _BULLET = re.compile(r"\s*(?:[-*•+]|\d+[.)]|[a-z][.)])\s+(\S.*)")
 
 # A person as minutes name them: one to three capitalised words ("Jane", "Jane Okafor", "Ana de Souza").
@@ -51,6 +53,7 @@ none n/a""".split())
 _TASK_VERBS = (r"(?:agreed|volunteered|offered|promised|undertook|committed|signed up|is going|are going|will try|"
                r"(?:was|were|has been|have been) (?:asked|tasked)|(?:took|takes|has|have) (?:an|the) (?:action|AI)(?: item)?)")
 _ACTION_SENTENCES = (
+    ("prose: NAME to", re.compile(rf"(?P<owners>{_NAMES})\s+to\s+(?P<task>(?!be\b|the\b|a\b)[a-z]\w+\b.+)")),
     ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})\s+{_TASK_VERBS}\s+to\s+(?P<task>.+)")),
     ("prose: NAME was tasked with", re.compile(rf"(?P<owners>{_NAMES})\s+(?:was|were|has been|have been)\s+tasked\s+"
                                                rf"with\s+(?P<task>.+)")),
@@ -101,12 +104,14 @@ _DECISION_SENTENCES = (
 _NOT_DECIDED = re.compile(r"\A(?:none|nothing|n/a|tbd)\b|\b(will vote|to vote on|no decision|not (?:yet )?(?:decided|agreed)|did not agree|"
                           r"didn't agree|could not agree|couldn't agree|undecided|postponed|deferred|tabled)\b|\?\s*\Z",
                           re.IGNORECASE)
-_CONDITIONAL = re.compile(r"\s*(?:if|unless|when|once|should|whether|maybe|perhaps)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\s*(?:if|unless|should|whether|maybe|perhaps)\b", re.IGNORECASE)
+# "Once Thanh's migration has landed, I'll ...": a time, not a condition; the task follows it.
+_WHEN_CLAUSE = re.compile(r"\A\s*(?:once|after|when|as soon as)\b[^,]{0,100}?(?:,\s*|\s+(?=I'll|I will))", re.IGNORECASE)
 
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
 _DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|no later than|within|in)\s+(?P<when>(?:the\s+)?(?:"
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
-                  r"end of (?:the\s+)?(?:week|month|year)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
+                  r"end of (?:the\s+)?(?:next\s+)?(?:week|month|year)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
                   r"tomorrow'?s? (?:meeting|session|call)|(?:[\w']+\s+)?(?:meeting|meetup|call|session|summit)|"
                   r"(?:next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
@@ -155,8 +160,10 @@ def _is_heading(line: str, pattern: re.Pattern[str]) -> bool:
 def _own_lines(body: str) -> list[str]:
     """Return the body's lines up to the signature, with quoted lines blanked (keeping line numbers)."""
     kept = []
-    for line in body.split("\n"):
-        if line.rstrip() == "--":
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        # "-- " starts a signature; a bare "--" does only near the end (elsewhere it underlines a title).
+        if line == "-- " or (line.rstrip() == "--" and len(lines) - index <= SIGNATURE_NEAR_END):
             break
         kept.append("" if line.lstrip().startswith(">") else line.rstrip())
     return kept
@@ -184,6 +191,10 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
         elif section == "decisions":
             # "Outcome: none yet. Kenji to ask ..." holds an action beside (or instead of) the decision.
             item = _action(text, _NAME_TO, people, day, author, allowed) or _listed_decision(text)
+        elif section in ("list", "actions") and (done := _REPORTED_DONE.fullmatch(text)):
+            item = ("done", _cleaned(done["task"]), (), None, "list: reported done")  # closes an earlier action
+        elif section == "list":
+            item = _action(text, _LIST_ENTRIES, people, day, author, allowed) or _sentence_decision(text)
         else:
             item = _action(text, _ACTION_SENTENCES, people, day, author, allowed) or _sentence_decision(text)
         if item is not None:
@@ -242,7 +253,7 @@ def _attendees(lines: list[str]) -> tuple[str, ...]:
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
-                       r"few of us|those present|of us|regulars were|attendees were)\b[^.:()]{0,60}?[:(]?\s*(?P<names>[^.:)]+)",
+                       r"few of us|those present|of us|regulars were|attendees were)\b[^.:()]{0,60}?[:(]?\s*(?P<names>[^.:]+)",
                        re.IGNORECASE)
 
 
@@ -310,7 +321,9 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
         elif _ATTENDEES.match(line) or _ABSENT.match(line) or _UNDERLINE.match(line):
             current, paragraph = "skip", [(number, "")]  # lines wrapped from it are skipped with it
         elif bullet:
-            current, paragraph, listed = section, [(number, bullet[1])], True
+            # A list outside an actions or decisions section may still be written "task (Name)" or "Name: task".
+            current = "list" if section == "narrative" else section
+            paragraph, listed = [(number, bullet[1])], True
         elif line.strip():
             if not paragraph:
                 if not line.startswith((" ", "\t")) and section not in ("narrative", "agenda") and listed:
@@ -345,7 +358,7 @@ def _flushed(section: str, paragraph: list[tuple[int, str]], topic_line: int) ->
     """Yield a paragraph as one list entry, or as its sentences when it is narrative."""
     if not paragraph or section in ("agenda", "skip"):
         return
-    if section == "decisions":
+    if section in ("decisions", "list"):
         for number, sentence in _sentences(paragraph):
             yield section, number, sentence, topic_line
         return
@@ -354,6 +367,16 @@ def _flushed(section: str, paragraph: list[tuple[int, str]], topic_line: int) ->
         return
     for number, sentence in _sentences(paragraph):
         yield section, number, sentence, topic_line
+
+
+# In a list that is not headed as action items, only the layouts that say plainly who owns a task:
+# "[Ana] send the survey", "send the survey (Ana)", "Ana to send the survey", and sentences.
+_LIST_ENTRIES = tuple(rule for rule in _ACTION_ENTRIES if rule[0] in (
+    "action list: [NAME] task", "action list: task (NAME)", "action list: NAME to task")) + _ACTION_SENTENCES
+
+# "Kenji: renew the domain -- done", "draft the survey (done)": an earlier action reported done.
+_REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:--|—|–|-|:|\()\s*(?:done|completed|finished)\b.*",
+                            re.IGNORECASE)
 
 
 _SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"(])")
@@ -401,7 +424,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
     """Return the action a rule finds in text, with owners matched to the attendees."""
     if _CONDITIONAL.match(text):
         return None
-    text = re.sub(r"\A\s*(?:also|then|finally|and)\s*,?\s+", "", _cleaned(text), flags=re.IGNORECASE)
+    text = re.sub(r"\A\s*(?:also|then|finally|and)\s*,?\s+", "", _WHEN_CLAUSE.sub("", _cleaned(text)), flags=re.IGNORECASE)
     text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"{_NAMES}\s*:", text) else text
     for rule, pattern in rules:
         match = pattern.match(text)
@@ -501,6 +524,10 @@ def _due_date(when: str, day: date | None) -> date | None:
         return None  # a meeting whose date the phrase does not give
     if when.startswith("end of"):
         unit = when.split()[-1]
+        if " next " in f" {when} ":
+            day = day + timedelta(days=7 if unit == "week" else 0)
+            if unit == "month":
+                day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
         if unit == "week":
             return day + timedelta(days=(4 - day.weekday()) % 7)
         if unit == "year":
