@@ -24,23 +24,34 @@ BATCH = 500
 def message_items(message_id: str, subject: str, date: datetime | None, body: str, author: str = ""
                   ) -> list[ExtractedItem]:
     """Return what one message holds: its explicitly marked items, and, if it is minutes, what the minutes record."""
-    found = actions.message_items(body, message_id=message_id, date=date)
-    if prose_minutes.looks_like_minutes(subject, body):
-        # The minutes' reading of a marked line wins: it knows the attendees' full names and due dates.
-        minutes = prose_minutes.read_minutes(body, message_id=message_id, date=date, author=author).items
-        lines = {item.line for item in minutes}
-        found = sorted([*minutes, *(item for item in found if item.line not in lines)], key=lambda item: item.line)
-    return numbered(found)
+    minutes = _as_minutes(message_id, subject, date, body, author)
+    return _with_marked(body, message_id, date, minutes.items if minutes else ())
 
 
 def minutes_of(message: MessageView) -> ProseMinutes | None:
     """Return what a message records when it is minutes written as prose, else None."""
-    if not prose_minutes.looks_like_minutes(message.subject, message.body):
+    minutes = _as_minutes(message.message_id, message.subject, message.date, message.body, message.sender.name)
+    if minutes is None:
         return None
-    minutes = prose_minutes.read_minutes(message.body, message_id=message.message_id, date=message.date,
-                                         author=message.sender.name)
-    return replace(minutes, items=tuple(message_items(message.message_id, message.subject, message.date,
-                                                      message.body, message.sender.name)))
+    return replace(minutes, items=tuple(_with_marked(message.body, message.message_id, message.date, minutes.items)))
+
+
+def _as_minutes(message_id: str, subject: str, date: datetime | None, body: str, author: str) -> ProseMinutes | None:
+    """Return a message read as prose minutes, or None when it is not minutes."""
+    if not prose_minutes.looks_like_minutes(subject, body):
+        return None
+    return prose_minutes.read_minutes(body, message_id=message_id, date=date, author=author)
+
+
+def _with_marked(body: str, message_id: str, date: datetime | None, minutes: Sequence[ExtractedItem]
+                 ) -> list[ExtractedItem]:
+    """Return the minutes' items with the lines the message marks explicitly, numbered per line.
+
+    The minutes' reading of a marked line wins: it knows the attendees' full names and due dates.
+    """
+    lines = {item.line for item in minutes}
+    marked = [item for item in actions.message_items(body, message_id=message_id, date=date) if item.line not in lines]
+    return numbered(sorted([*minutes, *marked], key=lambda item: item.line))
 
 
 def numbered(found: list[ExtractedItem]) -> list[ExtractedItem]:

@@ -16,13 +16,13 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from archive.models import RawItem, SourceError
+from ingest.web_pages import page_message
 
 # The host of the Message-IDs given to reviews' posts.
 REVIEW_HOST = "review.minutebook.invalid"
@@ -156,19 +156,13 @@ def review_messages(review: Review) -> list[bytes]:
     root = review_root_id(review.key)
     messages = []
     for index, post in enumerate(review.posts):
-        message = EmailMessage()
-        message["From"] = f"{post.author} <{post.login or 'unknown'}@users.{REVIEW_HOST}>" if "@" not in post.login \
-            else f"{post.author} <{post.login}>"
-        message["Subject"] = ("" if index == 0 else "Re: ") + f"[{review.key.split(':', 1)[1]}] {review.title}"
-        if post.date is not None:
-            message["Date"] = format_datetime(post.date)
-        message["Message-ID"] = f"<{root}>" if index == 0 else f"<{index}.{root}>"
-        if index:
-            message["In-Reply-To"] = f"<{root}>"
-            message["References"] = f"<{root}>"
-        text = post.text
-        if index == 0:
-            text = f"{review.url} ({review.state or 'state unknown'})\n\n{text}"
-        message.set_content(text)
-        messages.append(bytes(message))
+        text = f"{review.url} ({review.state or 'state unknown'})\n\n{post.text}" if index == 0 else post.text
+        messages.append(page_message({
+            "name": post.author,
+            "email": post.login if "@" in post.login else f"{post.login or 'unknown'}@users.{REVIEW_HOST}",
+            "subject": ("" if index == 0 else "Re: ") + f"[{review.key.split(':', 1)[1]}] {review.title}",
+            "date": format_datetime(post.date) if post.date is not None else "",
+            "message_id": root if index == 0 else f"{index}.{root}",
+            "in_reply_to": root if index else "", "references": f"<{root}>" if index else "", "body": text,
+        }))
     return messages

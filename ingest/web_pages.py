@@ -229,7 +229,7 @@ def _mhonarc(text: str) -> dict[str, str]:
 
 
 def page_message(fields: dict[str, str]) -> bytes:
-    """Return the message a page shows, as RFC 5322 bytes that the mail parser reads like any other."""
+    """Return a message a page (or a review or post) shows, as RFC 5322 bytes that the mail parser reads like any other."""
     message = EmailMessage()
     if fields.get("email") or fields.get("name"):
         # A name alone (a blog's author) keeps an empty address rather than being read as one.
