@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
@@ -22,9 +23,15 @@ _SUBJECT = re.compile(
     r"council|board|committee|teleconference|telecon|round ?table|retro(?:spective)?|planning)\b.*\b(?:summary|recap|"
     r"notes|report|readout|update))\b", re.IGNORECASE)
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
-_ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Z][a-z]+\s+)?(attendees|attendance|attending|present|participants|in attendance|"
-                        r"people present|who was there|who attended)\s*:\s*(.*)", re.IGNORECASE)
-_ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(absent|regrets|apologies|not present)\s*:\s*(.*)", re.IGNORECASE)
+# "Present:", "Voting members present (5):", "Also present:", "Guests:", "On the call:".
+_ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Za-z]+\s+){0,2}?(attendees|attendance|attending|present|participants|"
+                        r"in attendance|people present|who was there|who attended|on the call|guests?)"
+                        r"(?:\s*\([^)]*\))?\s*:\s*(.*)", re.IGNORECASE)
+# "## Attendees" or "Attendance" alone on its line, with the people listed below it.
+_ATTENDEES_HEADING = re.compile(r"\s*(?:#+\s*)?(?:attendees|attendance|present|participants|in attendance|who was there)"
+                                r"\s*:?\s*", re.IGNORECASE)
+_ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(?:[A-Za-z]+\s+){0,2}?(absent|regrets|apologies|not present)(?:\s*\([^)]*\))?\s*:\s*(.*)",
+                     re.IGNORECASE)
 _AGENDA = re.compile(r"\s*(?:#+\s*)?agenda\s*:?\s*(.*)", re.IGNORECASE)
 _ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(?:new\s+)?(action items?|actions|ais|action points|next steps|to-?dos?|"
                               r"follow[- ]ups?)\s*:?\s*(.*)", re.IGNORECASE)
@@ -32,8 +39,8 @@ _DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(decisions?(?: made)?|resolutions
                                 re.IGNORECASE)
 _TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|(?:topic|item)\s*\d*\s*:)\s*)(\S.{0,80})\s*\Z", re.IGNORECASE)
 # Labelled lines inside a topic: "Outcome: ...", "AI Ana: ...", "Discussion: ...".
-_LABEL = re.compile(r"\s*(?:[-*•+]\s+)?(?:(?P<decision>outcome|decision|decided|resolution|resolved|agreed|conclusion|"
-                    r"conclusions)\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)(?:\s*:|(?=\s+[A-Z][^:]{0,40}:))|"
+_LABEL = re.compile(r"\s*(?:[-*•+]\s+)?(?:(?P<decision>outcome|decision|decided|resolution(?:\s+\d+)?|resolved|agreed|conclusion|"
+                    r"conclusions|consensus)\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)(?:\s*:|(?=\s+[A-Z][^:]{0,40}:))|"
                     r"(?P<narrative>discussion|notes?|summary|background)\s*:)\s*(?P<rest>.*)",
                     re.IGNORECASE)
 _UNDERLINE = re.compile(r"\s*(?:-{2,}|={2,})\s*\Z")
@@ -42,26 +49,34 @@ SIGNATURE_NEAR_END = 8
 _BULLET = re.compile(r"\s*(?:[-*•+]|\d+[.)]|[a-z][.)])\s+(\S.*)")
 
 # A person as minutes name them: one to three capitalised words ("Jane", "Jane Okafor", "Ana de Souza").
-_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:de|da|van|von|der|del|la|le|[A-Z][\w'’.-]*)){0,2}"
+_CAPITAL = "A-ZÀ-ÖØ-Þ\u0100-\u024F"  # Latin Extended-A and -B mix cases, but names in it start with capitals
+_NAME = rf"[{_CAPITAL}][\w'’.-]*(?:\s+(?:de|da|van|von|der|del|la|le|[{_CAPITAL}][\w'’.-]*)){{0,3}}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/|\+)\s*{_NAME})*"
 # Words that begin sentences the way names do, but are nobody.
 _NOBODY = frozenset("""the a an we i you he she they it this that there someone somebody everyone everybody all
 nobody anyone board committee team group meeting council tc project foundation community also then next after
+motion proposal vote thanks
 later last if when unless once as so but and or for with no not some most many each both either people tbd tba
 none n/a""".split())
 
-_TASK_VERBS = (r"(?:agreed|volunteered|offered|promised|undertook|committed|signed up|is going|are going|will try|"
-               r"(?:was|were|has been|have been) (?:asked|tasked)|(?:took|takes|has|have) (?:an|the) (?:action|AI)(?: item)?)")
+_TASK_VERBS = (r"(?:(?:has |have |also |kindly |happily )?(?:agreed|volunteered|offered|promised|undertook|committed|signed up|"
+               r"plans|intends)|is going|are going|will try|(?:was|were|has been|have been|is|are) (?:asked|tasked|assigned)|"
+               r"(?:took|takes|has|have|gets|got) (?:an|the) (?:action|AI|task)(?: item)?)")
 _ACTION_SENTENCES = (
     ("prose: NAME to", re.compile(rf"(?P<owners>{_NAMES})\s+to\s+(?P<task>(?!be\b|the\b|a\b)[a-z]\w+\b.+)")),
-    ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})\s+{_TASK_VERBS}\s+to\s+(?P<task>.+)")),
+    ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})\s+{_TASK_VERBS}\s+(?:to|of)\s+(?P<task>.+)")),
     ("prose: NAME was tasked with", re.compile(rf"(?P<owners>{_NAMES})\s+(?:was|were|has been|have been)\s+tasked\s+"
                                                rf"with\s+(?P<task>.+)")),
     ("prose: NAME said they'd", re.compile(
-        rf"(?P<owners>{_NAMES})\s+(?:said|says|mentioned|confirmed)\s+(?:that\s+)?(?:he|she|they)(?:'d|’d|'ll|’ll|\s+would|"
-        rf"\s+will)\s+(?P<task>.+)")),
-    ("prose: I'll", re.compile(r"(?P<owners>I)(?:'ll|’ll| will)\s+(?P<task>.+)")),
-    ("prose: NAME will", re.compile(rf"(?P<owners>{_NAMES})\s+(?:will|shall|is to|are to)\s+(?P<task>.+)")),
+        rf"(?P<owners>{_NAMES})\s+(?:said|says|mentioned|confirmed|promised)\s+(?:that\s+)?(?:he|she|they)(?:'d|’d|'ll|’ll|"
+        rf"\s+would|\s+will)\s+(?P<task>.+)")),
+    ("prose: I'll", re.compile(r"(?P<owners>I)(?:'ll|’ll| will| am going to| agreed to| volunteered to| offered to)\s+"
+                               r"(?P<task>.+)")),
+    ("prose: NAME will", re.compile(rf"(?P<owners>{_NAMES})\s+(?:(?:also|then|now|kindly)\s+)?(?:will|shall|is to|are to)\s+"
+                                    rf"(?!be\b|not\b|have\b|need\b)(?P<task>.+)")),
+    ("prose: assigned to NAME", re.compile(rf"(?i:assigned\s+to|owner)\s+(?P<owners>{_NAMES})\s*[:–—]\s*(?P<task>.+)")),
+    ("prose: asked NAME to", re.compile(rf"(?:[Ww]e|[Tt]he \w+|[Ii])\s+(?:also\s+)?asked\s+(?P<owners>{_NAMES})\s+to\s+(?P<task>.+)")),
+    ("prose: action on NAME", re.compile(rf"(?:ACTION|[Aa]ction|AI)\s+(?:on|for)\s+(?P<owners>{_NAMES})\s*(?::|to)\s+(?P<task>.+)")),
 )
 _NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),
             ("action list: assigned to NAME", re.compile(rf"(?:assigned to|owner:?)\s+(?P<owners>{_NAMES})\s*[:–—-]\s*(?P<task>.+)",
@@ -69,14 +84,20 @@ _NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(
             ("action list: (NAME) task", re.compile(rf"\((?P<owners>{_NAMES})\)\s*(?P<task>.+)")))
 # In a list of action items the owner is written in more ways: "Tomasz: update the wiki",
 # "[Ana] send the survey", "review the budget (Kenji, due 2024-05-01)", "Fatima to ping infra".
+_OWNER_LABEL = r"(?i:owners?|assigned(?:\s+to)?|assignee|who|lead|task)"
 _ACTION_ENTRIES = (
     ("action list: NAME: task", re.compile(rf"(?P<owners>{_NAMES})\s*[:–—]\s+(?P<task>.+)")),
     ("action list: [NAME] task", re.compile(rf"\[(?P<owners>{_NAMES})\]\s*[:–—-]?\s*(?P<task>.+)")),
-    ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?P<owners>{_NAMES})(?:\s*[,;]\s*(?P<due>[^)]*))?\)\s*\.?\Z")),
+    ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?:{_OWNER_LABEL}\s*:?\s*)?(?P<owners>{_NAMES})"
+                                            rf"(?:\s*[,;]\s*(?P<due>[^)]*))?\)\s*\.?\Z")),
+    ("action list: task, owner: NAME", re.compile(rf"(?P<task>.+?)[.,;]?\s+{_OWNER_LABEL}\s*:\s*(?P<owners>{_NAMES})"
+                                                  rf"(?:\s*[,;]\s*(?P<due>.*?))?\s*\.?\Z")),
     ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+[–—-]{{1,2}}\s+(?P<owners>{_NAMES})\s*\.?\Z")),
-) + _NAME_TO + _ACTION_SENTENCES
-
-_GROUP = r"(?:the\s+)?(?:board|committee|tc|council|group|meeting|team|steering committee|we|attendees|participants|everyone|all|members|maintainers)"
+) + _NAME_TO + _ACTION_SENTENCES + (
+    ("action list: NAME task", re.compile(rf"(?P<owners>{_NAMES})\s+(?P<task>[a-z]{{3,}}\b.+)")),)
+_BODIES = r"(?:board|committee|council|group|team|pmc|tsc|tc|sc|toc|tag|wg|sig|panel|meeting|members|maintainers|organi[sz]ers|attendees|participants|lab|space|community)"
+# Who decides in minutes: "the board", "the working group", "the PMC", "we", "everyone".
+_GROUP = rf"(?:the\s+(?:[\w-]+\s+)?{_BODIES}\b|{_BODIES}\b|we|everyone|everybody|all(?:\s+of\s+us)?)"
 _GROUP_DECIDED = re.compile(r"\b(?:we|the (?:board|committee|council|group|team|pmc|tc|meeting))\s+(?:\w+\s+)?"
                             r"(?:decided|agreed|resolved|voted|approved)\b|\bit was (?:agreed|decided|resolved)\b",
                             re.IGNORECASE)
@@ -84,19 +105,22 @@ _DECISION_SENTENCES = (
     ("prose: the group voted to", re.compile(
         rf"\b{_GROUP}\s+(?:(?:have|has)\s+)?(?:unanimously\s+|formally\s+|also\s+)?(?:voted|agreed|decided|resolved)\s+"
         rf"(?:(?:unanimously|by [\w -]+)\s+)?(?:to\s+|that\s+|on\s+|(?=not\s+to\s))(?P<what>.+)", re.IGNORECASE)),
-    ("prose: the group settled on", re.compile(rf"\b{_GROUP}\s+(?:also\s+)?settled\s+on\s+(?P<what>.+)", re.IGNORECASE)),
+    ("prose: the group settled on", re.compile(rf"\b{_GROUP}\s+(?:also\s+)?(?:settled\s+on|chose|picked|selected|opted\s+for|went\s+with)"
+                                               rf"\s+(?P<what>.+)", re.IGNORECASE)),
     ("prose: it was agreed", re.compile(
         r"\bit\s+(?:was|has been|is)\s+(?:(?:unanimously|also|then)\s+)?(?:agreed|decided|resolved)\s+(?:to|that|on)\s+(?P<what>.+)",
         re.IGNORECASE)),
     ("prose: consensus", re.compile(
-        r"\b(?:the\s+)?consensus\s+(?:was|is|was reached|emerged)\s+(?:to|that|on)\s+(?P<what>.+)", re.IGNORECASE)),
+        r"\b(?:the\s+)?consensus\s+(?:(?:was|is|was reached|emerged)\s+)?(?:to|that|on|:)\s*(?P<what>.+)", re.IGNORECASE)),
     ("prose: the group approved", re.compile(
         rf"\b{_GROUP}\s+(?:unanimously\s+)?(?P<what>(?:approved|accepted|adopted|rejected|endorsed|ratified)\s+.+)",
         re.IGNORECASE)),
     ("prose: it was approved", re.compile(
-        r"\A(?P<what>(?:the|our|a|an)\s+(?!question|idea|issue)[^,;]{3,120}?\s+(?:was|were)\s+(?:formally\s+|unanimously\s+)?"
-        r"(?:approved|accepted|adopted|ratified|agreed)\b(?!\s+(?:by\s+)?(?:last|earlier|previously|upstream)).*)", re.IGNORECASE)),
-    ("prose: RESOLVED that", re.compile(r"\A(?:RESOLVED|Resolved),?\s+(?:that\s+)?(?P<what>.+)")),
+        r"\A(?P<what>(?:(?:the|our|a|an)\s+)?(?!question|idea|issue)[^,;]{3,120}?\s+(?:was|were|is|are)\s+(?:formally\s+|unanimously\s+)?"
+        r"(?:approved|accepted|adopted|ratified|agreed|cancell?ed)\b(?!\s+(?:by\s+)?(?:last|earlier|previously|upstream)).*)", re.IGNORECASE)),
+    # "Backport of #4820 approved", "Backport of #4822 declined; ...": a list's verdict on one thing.
+    ("prose: X approved", re.compile(r"\A(?P<what>[A-Z][^,;:]{3,80}?\s+(?:approved|accepted|declined|rejected))\s*(?:[;,(].*)?\Z")),
+    ("prose: RESOLVED that", re.compile(r"\A(?:RESOLVED|Resolved|RESOLUTION(?:\s+\d+)?)[,:]?\s+(?:that\s+)?(?P<what>.+)")),
     ("prose: motion carried", re.compile(
         r"\b(?:the\s+)?motion\s+to\s+(?P<what>.+?)\s+(?:was\s+)?(?:carried|passed|approved|adopted)\b", re.IGNORECASE)),
 )
@@ -104,19 +128,26 @@ _DECISION_SENTENCES = (
 _NOT_DECIDED = re.compile(r"\A(?:none|nothing|n/a|tbd)\b|\b(will vote|to vote on|no decision|not (?:yet )?(?:decided|agreed)|did not agree|"
                           r"didn't agree|could not agree|couldn't agree|undecided|postponed|deferred|tabled)\b|\?\s*\Z",
                           re.IGNORECASE)
+# "In November the PMC voted to ...", "Noor mentioned that last year the SIG agreed to ...": an earlier decision, reported.
+_DECIDED_BEFORE = re.compile(r"\b(?:(?:last (?:year|month|week|time)|in (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|\d{4})|"
+                             r"previously|back in \w+)\s*,?\s+(?:the\s+[\w-]+|we)\s+(?:decided|agreed|voted|resolved|approved)|"
+                             r"(?:had|previously)\s+(?:decided|agreed|voted|resolved|approved)|"
+                             r"(?:mentioned|reminded \w+|recalled|noted) that)\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\s*(?:if|unless|should|whether|maybe|perhaps)\b", re.IGNORECASE)
 # "Once Thanh's migration has landed, I'll ...": a time, not a condition; the task follows it.
 _WHEN_CLAUSE = re.compile(r"\A\s*(?:once|after|when|as soon as)\b[^,]{0,100}?(?:,\s*|\s+(?=I'll|I will))", re.IGNORECASE)
 
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
-_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|no later than|within|in)\s+(?P<when>(?:the\s+)?(?:"
+_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|no later than|within|in|at)\s+(?P<when>(?:the\s+)?(?:"
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
                   r"end of (?:the\s+)?(?:next\s+)?(?:week|month|year)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
-                  r"tomorrow'?s? (?:meeting|session|call)|(?:[\w']+\s+)?(?:meeting|meetup|call|session|summit)|"
+                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'-]+\s+)?(?:meeting|meetup|call|session|summit|sprint)|"
                   r"(?:next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
                   r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
-                  r"\)?", re.IGNORECASE)
+                  # "the next meeting (2021-03-16)", "the next call on 21 June": the day the minutes give for it
+                  r"(?:(?:\s+on\s+|\s*\()(?P<stated>\d{4}-\d\d-\d\d|\d{1,2}\s+[a-z]{3,9}(?:\s+\d{4})?|[a-z]{3,9}\s+\d{1,2}(?:,?\s+\d{4})?)"
+                  r"\)?)?\)?", re.IGNORECASE)
 
 
 def looks_like_minutes(subject: str, body: str) -> bool:
@@ -177,35 +208,74 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     lines = _own_lines(body)
     aliases = nick_aliases(lines)
     lines = [_with_names(line, aliases) for line in lines]
-    attendees = _attendees(lines)
+    attendees = _attendees(lines, author)
+    # Handles nobody spelled out ("@nomvula", "pdvorak") are guessed from the attendees' names.
+    lines = [_with_names(line, _guessed_handles(attendees + ((author,) if author else ())), bare=False)
+             for line in lines]
     people = attendees + tuple(name for name in _mentioned_names(lines) if name not in attendees)
     # When the minutes say who was there, only they (and the writer) take on tasks in it.
     allowed = attendees + ((author,) if author else ()) if len(attendees) >= 2 else ()
     topics: list[str] = []
     found: list[ExtractedItem] = []
     day = date.date() if date else None
+    subject: str | None = None  # the person the entry before began with, whom "He will ..." means
+    motion: tuple[str, int] | None = None  # what a motion or proposal under way would decide, and its topic
     for section, number, text, topic_line in _entries(lines, topics):
-        text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)", "", text)
-        if section == "actions":
-            item = _action(text, _ACTION_ENTRIES, people, day, author, allowed)
-        elif section == "decisions":
-            # "Outcome: none yet. Kenji to ask ..." holds an action beside (or instead of) the decision.
-            item = _action(text, _NAME_TO, people, day, author, allowed) or _listed_decision(text)
-        elif section in ("list", "actions") and (done := _REPORTED_DONE.fullmatch(text)):
-            item = ("done", _cleaned(done["task"]), (), None, "list: reported done")  # closes an earlier action
-        elif section == "list":
-            item = _action(text, _LIST_ENTRIES, people, day, author, allowed) or _sentence_decision(text)
-        else:
-            item = _action(text, _ACTION_SENTENCES, people, day, author, allowed) or _sentence_decision(text)
+        text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)|\A\[ ?\]\s*", "", text)
+        if subject and (pronoun := re.match(r"(?:He|She)\s+(?=(?:will|also|agreed|volunteered|offered|promised)\b)", text)):
+            text = subject + " " + text[pronoun.end():]  # "Radovan said ... He will move ...": Radovan will
+        item = _entry_item(section, text, people, day, author, allowed)
+        subject = next((person for person in people if text.startswith(person.split()[0] + " ")), None)
+        if motion and motion[1] == topic_line and item is None and (verdict := _VERDICT.search(text)):
+            if verdict["verdict"].casefold() not in _FAILED:
+                item = ("decision", motion[0], (), None, "prose: motion carried")
+            motion = None
         if item is not None:
             kind, what, owners, due, rule = item
             found.append(ExtractedItem(kind, what, owners, date, "message", message_id, number, rule, due, topic_line))
+            motion = None if kind == "decision" else motion
+        if proposed := _motion(text):
+            motion = (proposed, topic_line)
     return ProseMinutes(attendees, tuple(topics), tuple(found))
+
+
+def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | None, author: str,
+                allowed: tuple[str, ...]) -> Found | None:
+    """Return the item one entry of the minutes records, read by the rules its section calls for."""
+    if ticked := re.match(r"\[[xX✓✔]\]\s*(?P<task>.+)", text):
+        return ("done", _cleaned(ticked["task"]), (), None, "list: ticked")  # a ticked box closes an earlier action
+    if section == "actions":
+        return _action(text, _ACTION_ENTRIES, people, day, author, allowed)
+    if section == "decisions":
+        # "Outcome: none yet. Kenji to ask ..." holds an action beside (or instead of) the decision.
+        return _action(text, _NAME_TO + _ACTION_SENTENCES, people, day, author, allowed) or _listed_decision(text)
+    if section == "list" and (done := _REPORTED_DONE.fullmatch(text)):
+        return ("done", _cleaned(done["task"]), (), None, "list: reported done")  # closes an earlier action
+    if section == "list":
+        return _action(text, _LIST_ENTRIES, people, day, author, allowed) or _sentence_decision(text)
+    return _action(text, _ACTION_SENTENCES, people, day, author, allowed) or _sentence_decision(text)
+
+
+# "Motion to approve the minutes.", "Motion: that the space buys ...", "vhorvat proposed moving ...":
+# what the group decides when a later line says the motion carried ("Motion carried.", "Approved.").
+_MOTION = re.compile(r"\A(?:(?:a|the)\s+)?(?:motion|proposal)(?:\s+by\s+[^:]{1,40}?)?\s*:?\s+(?:to|that)\s+(?P<what>.+)",
+                     re.IGNORECASE)
+_PROPOSED = re.compile(rf"\A{_NAMES}\s+(?:proposed|suggested|moved)\s+(?:that\s+|to\s+)?(?P<what>[a-z].+)")
+_VERDICT = re.compile(r"(?:\A(?:vote\b[^.]*?\.\s*)?|\bmotion\s+(?:was\s+)?)(?:unanimously\s+)?(?P<verdict>carried|passed|approved|"
+                      r"adopted|accepted|agreed|failed|defeated|withdrawn|rejected|lost)\b", re.IGNORECASE)
+_FAILED = ("failed", "defeated", "withdrawn", "rejected", "lost")
+
+
+def _motion(text: str) -> str | None:
+    """Return what a motion or proposal would decide, when text puts one forward."""
+    match = _MOTION.match(_cleaned(text)) or _PROPOSED.match(_cleaned(text))
+    return _main_clause(match["what"]).strip() if match else None
 
 
 # "Kofi Asante (@kasante)", "samb (Samira Benali)": a person's nick beside their name.
 _NAME_THEN_NICK = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*@?(?P<nick>[a-z][\w.-]{1,30})\s*\)")
-_NICK_THEN_NAME = re.compile(r"(?<![\w@])(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\)")
+_NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
+                             r"\s*(?:,[^)]*)?\)")
 
 
 def nick_aliases(lines: list[str]) -> dict[str, str]:
@@ -221,47 +291,90 @@ _ROLES = frozenset("""notes chair chairs cochair co-chair remote me scribe minut
 president lead observer visitor regrets late left partial apologies invited staff editor editors""".split())
 
 
-def _with_names(line: str, aliases: dict[str, str]) -> str:
-    """Return a line with known nicks written as names: "@kasante to ..." and "<samb> I'll ..." read as names do."""
+def _guessed_handles(names: tuple[str, ...]) -> dict[str, str]:
+    """Return the handles people commonly take from their names ("pdvorak", "wen", "lferrer"), where only one fits."""
+    guesses: dict[str, set[str]] = {}
+    for name in names:
+        words = [_plain(word) for word in re.split(r"[\s-]+", name) if word]
+        if len(words) < 2:
+            continue
+        first, last = words[0], words[-1]
+        for handle in {first, last, first + last, first[0] + last, first + last[0], first + "." + last,
+                       first + "_" + last, first + "-" + last, "".join(words)}:
+            guesses.setdefault(handle, set()).add(name)
+    return {handle: next(iter(owners)) for handle, owners in guesses.items() if len(owners) == 1 and len(handle) >= 3}
+
+
+def _plain(word: str) -> str:
+    """Return a word in lower case without accents, as handles are written ("Dvořák" -> "dvorak")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if c.isascii() and (c.isalnum() or c in "'"))
+
+
+def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str:
+    """Return a line with known nicks written as names: "@kasante to ..." and "<samb> I'll ..." read as names do.
+
+    With bare=False only "@handle", or a handle no word could be ("pdvorak"), is taken for a person.
+    """
     if not aliases:
         return line
+    line = re.sub(r"(?<![\w.])(@[\w.-]+)\s+(?=@[\w.-]+)", r"\1 and ", line)  # "@chiara @lautaro draft ..."
     said = re.match(r"(\s*<(?P<nick>[\w.-]+)>\s+)(?:I'll|I will)\b", line)
     if said and said["nick"] in aliases:
         line = f"{said.group(1)}{aliases[said['nick']]} will" + line[said.end():]  # still quoted from IRC
-    return re.sub(r"(?<![\w/.<-])@?([a-z][\w.-]{1,30})\b(?!\s*\()",
-                  lambda m: aliases.get(m.group(1), m.group(0)) if m.group(1) in aliases else m.group(0), line)
+    def named(match: re.Match[str]) -> str:
+        handle = match.group(1)
+        if handle not in aliases or not (bare or match.group(0).startswith("@") or _unlike_a_word(handle, aliases[handle])):
+            return match.group(0)
+        return aliases[handle]
+    return re.sub(r"(?<![\w/.<-])@?([a-z][\w.-]{1,30})\b(?!\s*\()", named, line)
 
 
-def _attendees(lines: list[str]) -> tuple[str, ...]:
-    """Return the names listed after "Attendees:"/"Present:" (on its line or in the list below it)."""
+def _unlike_a_word(handle: str, name: str) -> bool:
+    """Tell whether a handle is made of two parts of a name ("pdvorak", "wzhao"), so no English word."""
+    words = [_plain(word) for word in re.split(r"[\s-]+", name) if word]
+    return handle not in words
+
+
+# A line that goes on with the names of the line before: "Wierzbicki), hisozaki (Haruki", "Tsou, Kaito Morimoto".
+_WRAPPED_NAMES = re.compile(r"\s*(?:\(|[^\s,;.]+(?:\s+[^\s,;.]+){0,2}\s*[,)]|[^\s,;.]+(?:\s+[^\s,;.]+){0,3}\s*\Z)")
+
+
+def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
+    """Return the people the minutes record as present: every "Present:"-style line or list, else a sentence."""
+    names: list[str] = []
     for index, line in enumerate(lines):
         match = _ATTENDEES.match(line)
-        if match is None:
+        if match is None and not (_ATTENDEES_HEADING.fullmatch(line) and line.strip()):
             continue
-        text, names = match[2], []
+        text, listed = (match[2] if match else ""), False
         for following in lines[index + 1 :]:
             bullet = _BULLET.match(following)
             if bullet:
-                names += _split_names(bullet[1])
-            elif following.strip() and ":" not in following and not names:
+                names += _split_names(bullet[1], author)
+                listed = True
+            elif match and not listed and ":" not in following and following.strip() and (
+                    _WRAPPED_NAMES.match(following) or text.rstrip().endswith((",", "(", " and"))
+                    or text.count("(") > text.count(")")):
                 text += " " + following.strip()  # the line wrapped, perhaps within a name
-            else:
+            elif following.strip() or listed or match:
                 break
-        return tuple(_split_names(text) + names)
-    return _attendees_in_prose(lines)
+        text = re.sub(r"\b(?:Prof|Dr|Mr|Mrs|Ms)\.\s*", "", text)
+        names += _split_names(re.split(r"(?<=[\w)])[.;]\s", text)[0], author)
+    return tuple(dict.fromkeys(names)) or _attendees_in_prose(lines, author)
 
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
-                       r"few of us|those present|of us|regulars were|attendees were)\b[^.:()]{0,60}?[:(]?\s*(?P<names>[^.:]+)",
+                       r"few of us|those present|of us|regulars were|attendees were)\b[^.:()]{0,60}?"
+                       r"(?:\(\s*(?P<inner>[^)]+)\)|(?::\s*|\s+(?=(?-i:[A-Z])))(?P<names>[^.:]+))",
                        re.IGNORECASE)
 
 
-def _attendees_in_prose(lines: list[str]) -> tuple[str, ...]:
+def _attendees_in_prose(lines: list[str], author: str) -> tuple[str, ...]:
     """Return the people a sentence says attended, when the minutes have no attendees line."""
     text = " ".join(line.strip() for line in lines)
     for match in _ATTENDED.finditer(text):
-        names = _split_names(match["names"])
+        names = _split_names(match["inner"] or match["names"], author)
         if sum(1 for name in names if len(name.split()) > 1) >= 2:
             return tuple(names)
     return ()
@@ -273,12 +386,14 @@ def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in found if name.split()[0].casefold() not in _NOBODY))
 
 
-def _split_names(text: str) -> list[str]:
-    """Return the names in "Jane Okafor (chair), Ravi Menon and Mei Lin" (and "samb (Samira Benali)")."""
+def _split_names(text: str, author: str = "") -> list[str]:
+    """Return the names in "Jane Okafor (chair), Ravi Menon and me (Mei Lin, notes)" (and "samb (Samira Benali)")."""
     text = _NICK_THEN_NAME.sub(lambda match: match["name"], text)
-    text = re.sub(r"\([^)]*\)|<[^>]*>", "", text)
-    parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
-    return [part.strip(" .") for part in parts if re.fullmatch(_NAME, part.strip(" ."))]
+    text = re.sub(r"\bme\s*\(\s*([^,)]+)[^)]*\)", r"\1", text)  # "me (Ximena Quispe, taking notes)"
+    text = re.sub(r"\([^)]*\)|<[^>]*>|\b(?:Prof|Dr|Mr|Mrs|Ms)\.?\s+", "", text)
+    parts = [part.strip(" .") for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", text)]
+    return [author if part.casefold() in ("me", "myself") and author else part for part in parts
+            if re.fullmatch(_NAME, part) or (part.casefold() in ("me", "myself") and author)]
 
 
 def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, str, int]]:
@@ -315,22 +430,29 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
                 section, current, listed = kind, kind, False
         elif label is not None:
             kind = next(name for name in ("decision", "action", "narrative") if label[name])
-            current, paragraph = {"decision": "decisions", "action": "actions"}.get(kind, "narrative"), []
+            current, paragraph = {"decision": "decision label", "action": "actions"}.get(kind, "narrative"), []
             if label["rest"]:
                 paragraph = [(number, label["rest"])]
-        elif _ATTENDEES.match(line) or _ABSENT.match(line) or _UNDERLINE.match(line):
+        elif _ATTENDEES.match(line) or _ABSENT.match(line) or _UNDERLINE.match(line) or _ATTENDEES_HEADING.fullmatch(line):
             current, paragraph = "skip", [(number, "")]  # lines wrapped from it are skipped with it
         elif bullet:
             # A list outside an actions or decisions section may still be written "task (Name)" or "Name: task".
             current = "list" if section == "narrative" else section
             paragraph, listed = [(number, bullet[1])], True
         elif line.strip():
+            if paragraph and _OWNER_STARTS.match(line) and not re.search(r"(?:,|\b(?:and|that|asked|with|to|by))\Z", paragraph[-1][1]):
+                yield from _flushed(current, paragraph, topic_line)  # "<samb> I'll draft ...\n obrandt to collect ..."
+                paragraph = []
             if not paragraph:
                 if not line.startswith((" ", "\t")) and section not in ("narrative", "agenda") and listed:
                     section = "narrative"  # a plain paragraph after a list ends the list
                 current = section
             paragraph.append((number, line.strip()))
     yield from _flushed(current, paragraph, topic_line)
+
+
+# A line of a paragraph that starts a new assignment: "Olaf Brandt to collect ...", "Kaito will write ...".
+_OWNER_STARTS = re.compile(rf"\s*{_NAMES}\s+(?:to|will|agreed|volunteered|offered|signed up|promised)\s+[a-z]")
 
 
 def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | None:
@@ -356,9 +478,13 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
 
 def _flushed(section: str, paragraph: list[tuple[int, str]], topic_line: int) -> Iterator[tuple[str, int, str, int]]:
     """Yield a paragraph as one list entry, or as its sentences when it is narrative."""
-    if not paragraph or section in ("agenda", "skip"):
+    if not paragraph or section == "skip":
         return
-    if section in ("decisions", "list"):
+    if section == "decision label":  # "Agreed: X. The packages stay.": the label names the first sentence only
+        for index, (number, sentence) in enumerate(_sentences(paragraph)):
+            yield ("decisions" if index == 0 else "narrative"), number, sentence, topic_line
+        return
+    if section in ("decisions", "list", "agenda"):
         for number, sentence in _sentences(paragraph):
             yield section, number, sentence, topic_line
         return
@@ -387,12 +513,18 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 _CLAUSE_BREAK = re.compile(r"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but)\b|;|\s+[–—]\s+).*\Z")
+                      r"now that|but)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the)\b|"
+                      r";|\s+[–—]\s+).*\Z")
 
 
 def _main_clause(task: str) -> str:
-    """Return a task without the reason or remark that trails it."""
+    """Return a task or decision without the reason or remark that trails it."""
     return _TRAILER.sub("", task)
+
+
+def _task_alone(task: str) -> str:
+    """Return a task without what trails it, including when it will start ("once legal comes back")."""
+    return re.sub(r",?\s+(?:once|as soon as)\s.*\Z", "", _main_clause(task))
 
 
 def _sentences(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
@@ -425,16 +557,18 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
     if _CONDITIONAL.match(text):
         return None
     text = re.sub(r"\A\s*(?:also|then|finally|and)\s*,?\s+", "", _WHEN_CLAUSE.sub("", _cleaned(text)), flags=re.IGNORECASE)
-    text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"{_NAMES}\s*:", text) else text
+    text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"(?:(?i:assigned\s+to|owner)\s+)?{_NAMES}\s*:", text) else text
+    # "As discussed at the end of the call, I'll send ...": the task follows the opening phrase.
+    opened = re.sub(r"\A[^,;:]{3,60},\s+(?=\S)", "", text)
     for rule, pattern in rules:
-        match = pattern.match(text)
+        match = pattern.match(text) or (pattern.match(opened) if opened != text else None)
         if match is None:
             continue
         owners = (author,) if match["owners"] == "I" and author else _owners(match["owners"], attendees)
         if allowed and any(owner not in allowed for owner in owners):
             continue  # a company or someone who was not there: an aside, not an assignment
         if owners:
-            task, due = _due(_main_clause(re.sub(r"\A(?:also|then|now|still|again)\s+", "", match["task"])), day)
+            task, due = _due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", match["task"])), day)
             stated = match.groupdict().get("due")
             if stated and due is None:
                 due = _due(f"by {re.sub(r'^(?:due|by)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
@@ -458,11 +592,15 @@ def _full_name(name: str, attendees: tuple[str, ...]) -> str:
     """
     if name in attendees:
         return name
-    matching = [attendee for attendee in attendees if attendee.split()[0] == name.split()[0]]
-    if len(name.split()) > 1 or not matching:
+    if len(name.split()) > 1:
         return name
-    present = [attendee for attendee in matching if attendee in attendees[: len(matching)]]
-    return matching[0] if len(set(matching)) == 1 else (present[0] if len(present) == 1 else name)
+    for part in (0, -1):  # "Jane" for Jane Okafor; "Yufei" for Chen Yufei, "Châu" for Nguyễn Minh Châu
+        matching = set(attendee for attendee in attendees if attendee.split()[part] == name)
+        # "Mateus Carvalho", mentioned, is a part of "Mateus Carvalho Pinto", who attended: one person
+        whole = {one for one in matching if not any(other != one and other.startswith(one + " ") for other in matching)}
+        if len(whole) == 1:
+            return whole.pop()
+    return name
 
 
 def _listed_decision(text: str) -> Found | None:
@@ -482,7 +620,7 @@ def _sentence_decision(text: str) -> Found | None:
 def _decision(text: str) -> tuple[str, str] | None:
     """Return (what was decided, rule) from a sentence that records a decision."""
     text = _cleaned(text)
-    if _NOT_DECIDED.search(text) or _CONDITIONAL.match(text):
+    if _NOT_DECIDED.search(text) or _CONDITIONAL.match(text) or _DECIDED_BEFORE.search(text):
         return None
     for rule, pattern in _DECISION_SENTENCES:
         match = pattern.search(text)
@@ -504,7 +642,7 @@ def _due(task: str, day: date | None) -> tuple[str, date | None]:
     if match is None:
         return task.strip().rstrip(".").strip(), None
     rest = (task[: match.start()] + task[match.end() :]).strip().rstrip(".,;").strip()
-    return rest, _due_date(match["when"], day)
+    return rest, _due_date(match["stated"] or match["when"], day)
 
 
 def _due_date(when: str, day: date | None) -> date | None:

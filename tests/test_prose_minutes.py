@@ -107,11 +107,58 @@ def test_nicks_given_beside_names_are_the_people_and_labels_work_inside_lists() 
     assert [(i.kind, i.text, i.owners, i.due) for i in found] == [
         ("decision", "drop the 32-bit images from 12.2", (), None),
         ("action", "write the blog post draft", ("Kofi Asante",), date(2024, 3, 26)),
+        ("action", "collect the known issues", ("Olaf Brandt",), None),
         ("action", "draft the release notes skeleton", ("Samira Benali",), date(2024, 3, 15)),
-    ]  # "(obrandt)" is no nick the minutes gave; Brightline was not there
+    ]  # "obrandt" is the handle Olaf Brandt's name gives; Brightline was not there
 
 
 def test_roles_in_parentheses_are_not_nicks() -> None:
     body = "Who was there: Sofia Rossi (notes), Mei Lin\n\nMei will also update the deployment notes.\n"
     found = read_minutes(body, message_id="m", date=TUESDAY).items
     assert [(i.text, i.owners) for i in found] == [("update the deployment notes", ("Mei Lin",))]
+
+
+def test_owners_written_after_the_task_and_handles_from_names() -> None:
+    body = """Attendees: Catalina Restrepo Ochoa, Pavel Dvořák, Kofi Asante-Boateng, and me (Ximena Quispe, notes)
+
+Action items
+- Publish the minutes on the wiki (owner: Catalina Restrepo Ochoa, before 2024-04-01)
+- Profile the docs build. task: Kofi, by Friday
+- [ ] @pavel test the ARM64 images
+- [x] @kofi publish the annual report
+
+Assigned to pdvorak: update the mirror list.
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Ximena Quispe")
+    assert "Ximena Quispe" in minutes.attendees and "Pavel Dvořák" in minutes.attendees
+    assert [(i.kind, i.text, i.owners, i.due) for i in minutes.items] == [
+        ("action", "Publish the minutes on the wiki", ("Catalina Restrepo Ochoa",), date(2024, 4, 1)),
+        ("action", "Profile the docs build", ("Kofi Asante-Boateng",), date(2024, 3, 15)),
+        ("action", "test the ARM64 images", ("Pavel Dvořák",), None),
+        ("done", "Kofi Asante-Boateng publish the annual report", (), None),
+        ("action", "update the mirror list", ("Pavel Dvořák",), None),
+    ]
+
+
+def test_a_motion_is_a_decision_once_a_later_line_says_it_carried() -> None:
+    body = """Present: Yusuf Demir, Aroha Ngata, Tanvir Hossain
+
+1. Minutes
+
+Motion to approve the minutes of 6 April. Moved by Tanvir, seconded by Aroha. Motion carried.
+
+2. Audit
+
+Motion to hire the first vendor. Vote: 1 in favour, 2 against. Motion failed.
+
+3. AOB
+
+Tanvir proposed moving the meeting to 17:00 UTC. Approved.
+Radovan paid the bill. Aroha said the audit was late. She will chase the vendor by Friday.
+"""
+    found = read_minutes(body, message_id="m", date=TUESDAY).items
+    assert [(i.kind, i.text, i.owners) for i in found] == [
+        ("decision", "approve the minutes of 6 April", ()),
+        ("decision", "moving the meeting to 17:00 UTC", ()),
+        ("action", "chase the vendor", ("Aroha Ngata",)),
+    ]
