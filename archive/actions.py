@@ -188,6 +188,14 @@ def _alike(words: str, action_words: str, *, closing: bool) -> float:
     return ratio
 
 
+def repeats(text: str, earlier: str) -> bool:
+    """Tell whether an action's wording repeats an earlier one's: alike, or holding all of its words."""
+    words, earlier_words = _words(text), _words(earlier)
+    shorter, longer = sorted((set(words.split()), set(earlier_words.split())), key=len)
+    return (SequenceMatcher(None, words, earlier_words).ratio() >= SAME_ACTION
+            or (len(shorter) >= COVERED_WORDS and shorter <= longer))
+
+
 def _words(text: str) -> str:
     """Return an action's words, lowercased, without filler and simple endings, for comparing wordings."""
     kept = []

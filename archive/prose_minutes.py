@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil import parser as date_parser
 
+from archive import actions
 from archive.models import ExtractedItem, ProseMinutes
 
 _SUBJECT = re.compile(
@@ -33,14 +34,14 @@ _ATTENDEES_HEADING = re.compile(r"\s*(?:#+\s*)?(?:attendees|attendance|present|p
 _ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(?:[A-Za-z]+\s+){0,2}?(absent|regrets|apologies|not present)(?:\s*\([^)]*\))?\s*:\s*(.*)",
                      re.IGNORECASE)
 _AGENDA = re.compile(r"\s*(?:#+\s*)?agenda\s*:?\s*(.*)", re.IGNORECASE)
-_ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(?:new\s+)?(action items?|actions|ais|action points|next steps|to-?dos?|"
+_ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*|[-*•+]\s+)?(?:new\s+)?(action items?|actions|ais|action points|next steps|to-?dos?|"
                               r"follow[- ]ups?)\s*:?\s*(.*)", re.IGNORECASE)
-_DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*)?(decisions?(?: made)?|resolutions?|agreed|agreements|outcomes?)\s*:?\s*(.*)",
+_DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*|[-*•+]\s+)?(decisions?(?: made)?|resolutions?|agreed|agreements|outcomes?)\s*:?\s*(.*)",
                                 re.IGNORECASE)
 _TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|(?:topic|item)\s*\d*\s*:)\s*)(\S.{0,80})\s*\Z", re.IGNORECASE)
 # Labelled lines inside a topic: "Outcome: ...", "AI Ana: ...", "Discussion: ...".
 _LABEL = re.compile(r"\s*(?:[-*•+]\s+)?(?:(?P<decision>outcome|decision|decided|resolution(?:\s+\d+)?|resolved|agreed|conclusion|"
-                    r"conclusions|consensus)\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)(?:\s*:|(?=\s+[A-Z][^:]{0,40}:))|"
+                    r"conclusions|consensus|agreement)\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)(?:\s*:|(?=\s+[A-Z][^:]{0,40}:))|"
                     r"(?P<narrative>discussion|notes?|summary|background)\s*:)\s*(?P<rest>.*)",
                     re.IGNORECASE)
 _UNDERLINE = re.compile(r"\s*(?:-{2,}|={2,})\s*\Z")
@@ -86,7 +87,7 @@ _NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(
 # "[Ana] send the survey", "review the budget (Kenji, due 2024-05-01)", "Fatima to ping infra".
 _OWNER_LABEL = r"(?i:owners?|assigned(?:\s+to)?|assignee|who|lead|task)"
 _ACTION_ENTRIES = (
-    ("action list: NAME: task", re.compile(rf"(?P<owners>{_NAMES})\s*[:–—]\s+(?P<task>.+)")),
+    ("action list: NAME: task", re.compile(rf"(?P<owners>{_NAMES})\s*(?:[:–—]|\s--?)\s+(?P<task>.+)")),
     ("action list: [NAME] task", re.compile(rf"\[(?P<owners>{_NAMES})\]\s*[:–—-]?\s*(?P<task>.+)")),
     ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?:{_OWNER_LABEL}\s*:?\s*)?(?P<owners>{_NAMES})"
                                             rf"(?:\s*[,;]\s*(?P<due>[^)]*))?\)\s*\.?\Z")),
@@ -113,13 +114,16 @@ _DECISION_SENTENCES = (
     ("prose: consensus", re.compile(
         r"\b(?:the\s+)?consensus\s+(?:(?:was|is|was reached|emerged)\s+)?(?:to|that|on|:)\s*(?P<what>.+)", re.IGNORECASE)),
     ("prose: the group approved", re.compile(
-        rf"\b{_GROUP}\s+(?:unanimously\s+)?(?P<what>(?:approved|accepted|adopted|rejected|endorsed|ratified)\s+.+)",
+        rf"\b{_GROUP}\s+(?:(?:have|has)\s+)?(?:unanimously\s+)?(?P<what>(?:approved|accepted|adopted|rejected|endorsed|ratified)\s+.+)",
         re.IGNORECASE)),
     ("prose: it was approved", re.compile(
         r"\A(?P<what>(?:(?:the|our|a|an)\s+)?(?!question|idea|issue)[^,;]{3,120}?\s+(?:was|were|is|are)\s+(?:formally\s+|unanimously\s+)?"
         r"(?:approved|accepted|adopted|ratified|agreed|cancell?ed)\b(?!\s+(?:by\s+)?(?:last|earlier|previously|upstream)).*)", re.IGNORECASE)),
     # "Backport of #4820 approved", "Backport of #4822 declined; ...": a list's verdict on one thing.
     ("prose: X approved", re.compile(r"\A(?P<what>[A-Z][^,;:]{3,80}?\s+(?:approved|accepted|declined|rejected))\s*(?:[;,(].*)?\Z")),
+    ("prose: agreed to", re.compile(r"\A(?:Agreed|Decided)\s+(?:to|that)\s+(?P<what>.+)")),
+    ("prose: +1 from everyone", re.compile(r"\A\+1 from (?:everyone|everybody|all)(?: present)?\s+(?:to|on|for)\s+(?P<what>.+)",
+                                           re.IGNORECASE)),
     ("prose: RESOLVED that", re.compile(r"\A(?:RESOLVED|Resolved|RESOLUTION(?:\s+\d+)?)[,:]?\s+(?:that\s+)?(?P<what>.+)")),
     ("prose: motion carried", re.compile(
         r"\b(?:the\s+)?motion\s+to\s+(?P<what>.+?)\s+(?:was\s+)?(?:carried|passed|approved|adopted)\b", re.IGNORECASE)),
@@ -185,7 +189,7 @@ def _is_heading(line: str, pattern: re.Pattern[str]) -> bool:
     match = pattern.fullmatch(line)
     if match is None:
         return False
-    return not match.group(2) or line.strip().split(":")[0].strip("#* ").casefold() == match.group(1).casefold()
+    return not match.group(2) or line.strip().split(":")[0].strip("#*-•+ ").casefold() == match.group(1).casefold()
 
 
 def _own_lines(body: str) -> list[str]:
@@ -205,7 +209,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
 
     The author owns what the minutes say "I'll" do.
     """
-    lines = _own_lines(body)
+    lines = _paired_owner_lines(_own_lines(body))
     aliases = nick_aliases(lines)
     lines = [_with_names(line, aliases) for line in lines]
     attendees = _attendees(lines, author)
@@ -222,7 +226,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     motion: tuple[str, int] | None = None  # what a motion or proposal under way would decide, and its topic
     for section, number, text, topic_line in _entries(lines, topics):
         text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)|\A\[ ?\]\s*", "", text)
-        if subject and (pronoun := re.match(r"(?:He|She)\s+(?=(?:will|also|agreed|volunteered|offered|promised)\b)", text)):
+        if subject and (pronoun := re.match(r"(?:[Hh]e|[Ss]he)\s+(?=(?:will|also|agreed|volunteered|offered|promised)\b)", text)):
             text = subject + " " + text[pronoun.end():]  # "Radovan said ... He will move ...": Radovan will
         item = _entry_item(section, text, people, day, author, allowed)
         subject = next((person for person in people if text.startswith(person.split()[0] + " ")), None)
@@ -236,7 +240,18 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
             motion = None if kind == "decision" else motion
         if proposed := _motion(text):
             motion = (proposed, topic_line)
-    return ProseMinutes(attendees, tuple(topics), tuple(found))
+    return ProseMinutes(attendees, tuple(topics), tuple(_once_each(found)))
+
+
+def _once_each(found: list[ExtractedItem]) -> list[ExtractedItem]:
+    """Return the items without actions that repeat an earlier one of the same owners (a summary list after the prose)."""
+    kept: list[ExtractedItem] = []
+    for item in found:
+        if not (item.kind == "action" and any(
+                earlier.kind == "action" and earlier.owners == item.owners and actions.repeats(item.text, earlier.text)
+                for earlier in kept)):
+            kept.append(item)
+    return kept
 
 
 def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | None, author: str,
@@ -254,6 +269,17 @@ def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | No
     if section == "list":
         return _action(text, _LIST_ENTRIES, people, day, author, allowed) or _sentence_decision(text)
     return _action(text, _ACTION_SENTENCES, people, day, author, allowed) or _sentence_decision(text)
+
+
+def _paired_owner_lines(lines: list[str]) -> list[str]:
+    """Return lines with "Owner: X" / "Task: Y" pairs written as one entry, "Y (owner: X)", on the task's line."""
+    paired = list(lines)
+    for index, (line, following) in enumerate(zip(lines, lines[1:])):
+        owner = re.fullmatch(r"(\s*(?:[-*•+]\s+)?)(?:owners?|assignee|who)\s*:\s*(\S.*)", line, re.IGNORECASE)
+        task = re.fullmatch(r"\s*(?:task|what|action)\s*:\s*(\S.*)", following, re.IGNORECASE)
+        if owner and task:
+            paired[index], paired[index + 1] = "", f"{owner[1]}{task[1]} (owner: {owner[2]})"
+    return paired
 
 
 # "Motion to approve the minutes.", "Motion: that the space buys ...", "vhorvat proposed moving ...":
@@ -365,8 +391,8 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
-                       r"few of us|those present|of us|regulars were|attendees were)\b[^.:()]{0,60}?"
-                       r"(?:\(\s*(?P<inner>[^)]+)\)|(?::\s*|\s+(?=(?-i:[A-Z])))(?P<names>[^.:]+))",
+                       r"few of us|those present|of us|regulars were|attendees were|signed in)\b"
+                       r"(?:[^.:]{0,90}?:\s*(?P<listed>[^.:]+)|[^.:()]{0,60}?(?:\(\s*(?P<inner>[^)]+)\)|\s+(?=(?-i:[A-Z]))(?P<names>[^.:]+)))",
                        re.IGNORECASE)
 
 
@@ -374,7 +400,7 @@ def _attendees_in_prose(lines: list[str], author: str) -> tuple[str, ...]:
     """Return the people a sentence says attended, when the minutes have no attendees line."""
     text = " ".join(line.strip() for line in lines)
     for match in _ATTENDED.finditer(text):
-        names = _split_names(match["inner"] or match["names"], author)
+        names = _split_names(match["listed"] or match["inner"] or match["names"], author)
         if sum(1 for name in names if len(name.split()) > 1) >= 2:
             return tuple(names)
     return ()
@@ -407,8 +433,11 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
     paragraph: list[tuple[int, str]] = []  # its (line number, text) pieces
     listed = False  # whether the section's list has begun (a plain paragraph then ends it)
     topic_line = 0  # where the topic in force was titled
+    nested_under = -1  # the indent of a section headed inside a list ("  - AIs:"), which a line left of it ends
     for number, line in enumerate(lines, 1):
         following = lines[number] if number < len(lines) else ""
+        if nested_under >= 0 and line.strip() and len(line) - len(line.lstrip()) <= nested_under:
+            section, listed, nested_under = "narrative", False, -1
         heading = _heading(line, following, in_list=section != "narrative")
         label = _LABEL.fullmatch(line) if heading is None else None
         bullet = _BULLET.match(line) if label is None else None
@@ -425,15 +454,19 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
                 topic_line = number
                 section, current, listed = "narrative", "narrative", False
             elif rest:
-                current, paragraph = kind, [(number, rest)]  # "Outcome: ..." is one entry, not a list
+                # "Agreed: ..." is one entry, not a list, and names its first sentence only
+                current, paragraph = ("decision label" if kind == "decisions" else kind), [(number, rest)]
             else:
                 section, current, listed = kind, kind, False
+                nested_under = len(line) - len(line.lstrip()) if _BULLET.match(line) else -1
         elif label is not None:
             kind = next(name for name in ("decision", "action", "narrative") if label[name])
             current, paragraph = {"decision": "decision label", "action": "actions"}.get(kind, "narrative"), []
             if label["rest"]:
                 paragraph = [(number, label["rest"])]
-        elif _ATTENDEES.match(line) or _ABSENT.match(line) or _UNDERLINE.match(line) or _ATTENDEES_HEADING.fullmatch(line):
+        elif _UNDERLINE.match(line):
+            current = section  # the title above it is done; the text below starts afresh
+        elif _ATTENDEES.match(line) or _ABSENT.match(line) or _ATTENDEES_HEADING.fullmatch(line):
             current, paragraph = "skip", [(number, "")]  # lines wrapped from it are skipped with it
         elif bullet:
             # A list outside an actions or decisions section may still be written "task (Name)" or "Name: task".
@@ -452,7 +485,7 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
 
 
 # A line of a paragraph that starts a new assignment: "Olaf Brandt to collect ...", "Kaito will write ...".
-_OWNER_STARTS = re.compile(rf"\s*{_NAMES}\s+(?:to|will|agreed|volunteered|offered|signed up|promised)\s+[a-z]")
+_OWNER_STARTS = re.compile(rf"\s*{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z]")
 
 
 def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | None:
@@ -514,7 +547,7 @@ _CLAUSE_BREAK = re.compile(r"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])"
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
                       r"now that|but)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the)\b|"
-                      r";|\s+[–—]\s+).*\Z")
+                      r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
 def _main_clause(task: str) -> str:
@@ -559,7 +592,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
     text = re.sub(r"\A\s*(?:also|then|finally|and)\s*,?\s+", "", _WHEN_CLAUSE.sub("", _cleaned(text)), flags=re.IGNORECASE)
     text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"(?:(?i:assigned\s+to|owner)\s+)?{_NAMES}\s*:", text) else text
     # "As discussed at the end of the call, I'll send ...": the task follows the opening phrase.
-    opened = re.sub(r"\A[^,;:]{3,60},\s+(?=\S)", "", text)
+    opened = re.sub(r"\A[^,;:]{3,60}[,:]\s+(?=\S)", "", text)
     for rule, pattern in rules:
         match = pattern.match(text) or (pattern.match(opened) if opened != text else None)
         if match is None:
@@ -607,7 +640,7 @@ def _listed_decision(text: str) -> Found | None:
     """Return an entry of a list of decisions as a decision (what a rule finds in it, else the entry)."""
     if _NOT_DECIDED.search(text):
         return None
-    what, rule = _decision(text) or (_cleaned(text), "decision list")
+    what, rule = _decision(text) or (re.sub(r"\s+(?:--|[–—])\s+.*\Z", "", _cleaned(text)), "decision list")
     return ("decision", what, (), None, rule) if what else None
 
 

@@ -162,3 +162,34 @@ Radovan paid the bill. Aroha said the audit was late. She will chase the vendor 
         ("decision", "moving the meeting to 17:00 UTC", ()),
         ("action", "chase the vendor", ("Aroha Ngata",)),
     ]
+
+
+def test_titles_underlined_without_a_blank_line_and_lists_nested_under_topics() -> None:
+    body = """Present: Keiko Sato (ksato), Duc Nguyen, Sophie Baptiste
+
+Image cache
+-----------
+Consensus was to drop py38 support, in line with the runtime guidance. ksato volunteered
+to update the tox configs before 17 March.
+
+1. [duc] KEP review
+   - AIs:
+     - file the PRR review request (owner: Duc Nguyen)
+2. [sophie] Flaky e2e
+   - Sophie: root cause was clock skew in the harness.
+   - Agreed to move the test back to the blocking dashboard.
+
+Action items
+  Keiko -- update the release page
+Owner: Sophie Baptiste
+Task: watch the dashboard for a week
+"""
+    found = read_minutes(body, message_id="m", date=TUESDAY).items
+    assert [(i.kind, i.text, i.owners) for i in found] == [
+        ("decision", "drop py38 support", ()),
+        ("action", "update the tox configs", ("Keiko Sato",)),
+        ("action", "file the PRR review request", ("Duc Nguyen",)),
+        ("decision", "move the test back to the blocking dashboard", ()),
+        ("action", "update the release page", ("Keiko Sato",)),
+        ("action", "watch the dashboard for a week", ("Sophie Baptiste",)),
+    ]
