@@ -93,7 +93,12 @@ _ACTION_ENTRIES = (
                                             rf"(?:\s*[,;]\s*(?P<due>[^)]*))?\)\s*\.?\Z")),
     ("action list: task, owner: NAME", re.compile(rf"(?P<task>.+?)[.,;]?\s+{_OWNER_LABEL}\s*:\s*(?P<owners>{_NAMES})"
                                                   rf"(?:\s*[,;]\s*(?P<due>.*?))?\s*\.?\Z")),
-    ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+[–—-]{{1,2}}\s+(?P<owners>{_NAMES})\s*\.?\Z")),
+    ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+[–—-]{{1,2}}\s+(?P<owners>{_NAMES})(?:\s*,\s*(?P<due>.+?))?\s*\.?\Z")),
+    # "Who: Mei Ling  What: sign the contract  When: 20 January", "Owner: Sarah Goldberg - Forward ... Due: 2024-05-10"
+    ("action list: who/what/when", re.compile(r"(?i:who)\s*:\s*(?P<owners>[^:]+?)\s+(?i:what)\s*:\s*(?P<task>.+?)"
+                                              r"(?:\s+(?i:when)\s*:\s*(?P<due>.+?))?\s*\.?\Z")),
+    ("action list: owner - task", re.compile(rf"(?i:owners?)\s*:\s*(?P<owners>{_NAMES})\s*[-–—:]\s*(?P<task>.+?)\.?"
+                                             rf"(?:\s+(?i:due)\s*:\s*(?P<due>.+?))?\s*\.?\Z")),
 ) + _NAME_TO + _ACTION_SENTENCES + (
     ("action list: NAME task", re.compile(rf"(?P<owners>{_NAMES})\s+(?P<task>[a-z]{{3,}}\b.+)")),)
 _BODIES = r"(?:board|committee|council|group|team|pmc|tsc|tc|sc|toc|tag|wg|sig|panel|meeting|members|maintainers|organi[sz]ers|attendees|participants|lab|space|community)"
@@ -144,7 +149,8 @@ _WHEN_CLAUSE = re.compile(r"\A\s*(?:once|after|when|as soon as)\b[^,]{0,100}?(?:
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
 _DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|no later than|within|in|at)\s+(?P<when>(?:the\s+)?(?:"
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
-                  r"end of (?:the\s+)?(?:next\s+)?(?:week|month|year)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
+                  r"end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
+                  r"november|december)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
                   r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'-]+\s+)?(?:meeting|meetup|call|session|summit|sprint)|"
                   r"(?:next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
@@ -216,16 +222,22 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     # Handles nobody spelled out ("@nomvula", "pdvorak") are guessed from the attendees' names.
     lines = [_with_names(line, _guessed_handles(attendees + ((author,) if author else ())), bare=False)
              for line in lines]
-    people = attendees + tuple(name for name in _mentioned_names(lines) if name not in attendees)
+    people = attendees + tuple(name for name in _mentioned_names(lines)  # "Mei Ling" mentioned is Mei Ling Tan, who attended
+                               if not any(f" {name} " in f" {attendee} " for attendee in attendees))
     # When the minutes say who was there, only they (and the writer) take on tasks in it.
     allowed = attendees + ((author,) if author else ()) if len(attendees) >= 2 else ()
     topics: list[str] = []
     found: list[ExtractedItem] = []
     day = date.date() if date else None
+    speaker: str | None = None  # whose round-table updates the list entries are
     subject: str | None = None  # the person the entry before began with, whom "He will ..." means
     motion: tuple[str, int] | None = None  # what a motion or proposal under way would decide, and its topic
     for section, number, text, topic_line in _entries(lines, topics):
         text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)|\A\[ ?\]\s*", "", text)
+        if section != "list":  # a name alone on its line heads that person's updates ("Nadia Haddad" then "- Will ping ...")
+            speaker = next((person for person in attendees if _full_name(_cleaned(text), attendees) == person), None)
+        elif speaker and (own := re.match(r"(?:(?:[A-Z][^.]*?\s)?and\s+will|Will|I'll|I will)\s+(?=[a-z])", text)):
+            text = f"{speaker} will {text[own.end():]}"
         if subject and (pronoun := re.match(r"(?:[Hh]e|[Ss]he)\s+(?=(?:will|also|agreed|volunteered|offered|promised)\b)", text)):
             text = subject + " " + text[pronoun.end():]  # "Radovan said ... He will move ...": Radovan will
         item = _entry_item(section, text, people, day, author, allowed)
@@ -408,7 +420,7 @@ def _attendees_in_prose(lines: list[str], author: str) -> tuple[str, ...]:
 
 def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
     """Return the full names ("Valentina Greco") the minutes mention anywhere, for first names to resolve to."""
-    found = re.findall(r"\b[A-Z][a-z\u00C0-\u024F'’-]+\s+(?:(?:de|da|van|von|der)\s+)?[A-Z][\w'’-]+", " ".join(lines))
+    found = re.findall(r"\b[A-Z][a-z\u00C0-\u024F'’-]+ (?:(?:de|da|van|von|der) )?[A-Z][\w'’-]+", "\n".join(lines))
     return tuple(dict.fromkeys(name for name in found if name.split()[0].casefold() not in _NOBODY))
 
 
@@ -436,7 +448,7 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
     nested_under = -1  # the indent of a section headed inside a list ("  - AIs:"), which a line left of it ends
     for number, line in enumerate(lines, 1):
         following = lines[number] if number < len(lines) else ""
-        if nested_under >= 0 and line.strip() and len(line) - len(line.lstrip()) <= nested_under:
+        if nested_under >= 0 and line.strip() and _indent(line) <= nested_under:
             section, listed, nested_under = "narrative", False, -1
         heading = _heading(line, following, in_list=section != "narrative")
         label = _LABEL.fullmatch(line) if heading is None else None
@@ -458,7 +470,7 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
                 current, paragraph = ("decision label" if kind == "decisions" else kind), [(number, rest)]
             else:
                 section, current, listed = kind, kind, False
-                nested_under = len(line) - len(line.lstrip()) if _BULLET.match(line) else -1
+                nested_under = _indent(line) if _BULLET.match(line) else -1
         elif label is not None:
             kind = next(name for name in ("decision", "action", "narrative") if label[name])
             current, paragraph = {"decision": "decision label", "action": "actions"}.get(kind, "narrative"), []
@@ -466,13 +478,17 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
                 paragraph = [(number, label["rest"])]
         elif _UNDERLINE.match(line):
             current = section  # the title above it is done; the text below starts afresh
-        elif _ATTENDEES.match(line) or _ABSENT.match(line) or _ATTENDEES_HEADING.fullmatch(line):
+        elif _ATTENDEES.match(line) or _ABSENT.match(line):
             current, paragraph = "skip", [(number, "")]  # lines wrapped from it are skipped with it
         elif bullet:
             # A list outside an actions or decisions section may still be written "task (Name)" or "Name: task".
             current = "list" if section == "narrative" else section
             paragraph, listed = [(number, bullet[1])], True
         elif line.strip():
+            if paragraph and section == "actions" and _indent(line) <= _indent(lines[paragraph[0][0] - 1]) and (
+                    _OWNER_STARTS.match(line) or re.match(r"\s*(?:who|owners?)\s*:", line, re.IGNORECASE)):
+                yield from _flushed(current, paragraph, topic_line)  # each line of an unbulleted list of actions
+                paragraph = []
             if paragraph and _OWNER_STARTS.match(line) and not re.search(r"(?:,|\b(?:and|that|asked|with|to|by))\Z", paragraph[-1][1]):
                 yield from _flushed(current, paragraph, topic_line)  # "<samb> I'll draft ...\n obrandt to collect ..."
                 paragraph = []
@@ -488,6 +504,11 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
 _OWNER_STARTS = re.compile(rf"\s*{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z]")
 
 
+def _indent(line: str) -> int:
+    """Return how far a line is indented."""
+    return len(line) - len(line.lstrip())
+
+
 def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | None:
     """Return (section, text after the heading) when line heads a section or a topic.
 
@@ -499,6 +520,8 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
             return section, match.group(2).strip() if match else ""
     if _AGENDA.fullmatch(line) and len(line) < 40:
         return "agenda", ""
+    if _ATTENDEES_HEADING.fullmatch(line) and line.strip():
+        return "skip", ""  # the people listed below it
     if line.strip() and _UNDERLINE.match(following) and len(line) < 80:
         return "topic", line.strip()
     topic = _TOPIC.match(line)
@@ -604,7 +627,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             task, due = _due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", match["task"])), day)
             stated = match.groupdict().get("due")
             if stated and due is None:
-                due = _due(f"by {re.sub(r'^(?:due|by)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
+                due = _due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
             if task:
                 return "action", task, owners, due, rule
     return None
@@ -625,8 +648,9 @@ def _full_name(name: str, attendees: tuple[str, ...]) -> str:
     """
     if name in attendees:
         return name
-    if len(name.split()) > 1:
-        return name
+    if len(name.split()) > 1:  # "Mei Ling" for Mei Ling Tan
+        longer = {attendee for attendee in attendees if attendee.startswith(name + " ")}
+        return longer.pop() if len(longer) == 1 else name
     for part in (0, -1):  # "Jane" for Jane Okafor; "Yufei" for Chen Yufei, "Châu" for Nguyễn Minh Châu
         matching = set(attendee for attendee in attendees if attendee.split()[part] == name)
         # "Mateus Carvalho", mentioned, is a part of "Mateus Carvalho Pinto", who attended: one person
@@ -695,6 +719,10 @@ def _due_date(when: str, day: date | None) -> date | None:
         return None  # a meeting whose date the phrase does not give
     if when.startswith("end of"):
         unit = when.split()[-1]
+        if unit.capitalize() in calendar.month_name[1:]:
+            month = list(calendar.month_name).index(unit.capitalize())
+            year = day.year + (month < day.month)
+            return date(year, month, calendar.monthrange(year, month)[1])
         if " next " in f" {when} ":
             day = day + timedelta(days=7 if unit == "week" else 0)
             if unit == "month":

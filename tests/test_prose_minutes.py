@@ -193,3 +193,28 @@ Task: watch the dashboard for a week
         ("action", "update the release page", ("Keiko Sato",)),
         ("action", "watch the dashboard for a week", ("Sophie Baptiste",)),
     ]
+
+
+def test_who_what_when_lines_and_a_round_table_of_updates() -> None:
+    body = """Present: Mei Ling Tan, Arjun Nair, Nadia Haddad
+
+Round table
+-----------
+
+Nadia Haddad
+  - Finished the cost model; the patch is in review.
+  - Will ping the AArch64 reviewers again.
+
+Action items
+
+Who: Mei Ling        What: sign and return the venue contract
+                     When: end of March
+Who: Arjun           What: publish the CfP
+                     When: -
+"""
+    found = read_minutes(body, message_id="m", date=TUESDAY).items
+    assert [(i.text, i.owners, i.due) for i in found] == [
+        ("ping the AArch64 reviewers again", ("Nadia Haddad",), None),
+        ("sign and return the venue contract", ("Mei Ling Tan",), date(2024, 3, 31)),
+        ("publish the CfP", ("Arjun Nair",), None),
+    ]
