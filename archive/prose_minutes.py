@@ -27,11 +27,11 @@ _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
 # "Present:", "Voting members present (5):", "Also present:", "Guests:", "On the call:".
 _ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Za-z]+\s+){0,2}?(attendees|attendance|attending|present|participants|"
                         r"in attendance|people present|who was there|who attended|on the call|guests?)"
-                        r"(?:\s*\([^)]*\))?\s*:\s*(.*)", re.IGNORECASE)
+                        r"(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)", re.IGNORECASE)
 # "## Attendees" or "Attendance" alone on its line, with the people listed below it.
 _ATTENDEES_HEADING = re.compile(r"\s*(?:#+\s*)?(?:attendees|attendance|present|participants|in attendance|who was there)"
                                 r"\s*:?\s*", re.IGNORECASE)
-_ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(?:[A-Za-z]+\s+){0,2}?(absent|regrets|apologies|not present)(?:\s*\([^)]*\))?\s*:\s*(.*)",
+_ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(?:[A-Za-z]+\s+){0,2}?(absent|regrets|apologies|not present)(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)",
                      re.IGNORECASE)
 _AGENDA = re.compile(r"\s*(?:#+\s*)?agenda\s*:?\s*(.*)", re.IGNORECASE)
 _ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*|[-*•+]\s+)?(?:new\s+)?(action items?|actions|ais|action points|next steps|to-?dos?|"
@@ -117,7 +117,7 @@ _DECISION_SENTENCES = (
         r"\bit\s+(?:was|has been|is)\s+(?:(?:unanimously|also|then)\s+)?(?:agreed|decided|resolved)\s+(?:to|that|on)\s+(?P<what>.+)",
         re.IGNORECASE)),
     ("prose: consensus", re.compile(
-        r"\b(?:the\s+)?consensus\s+(?:(?:was|is|was reached|emerged)\s+)?(?:to|that|on|:)\s*(?P<what>.+)", re.IGNORECASE)),
+        r"\b(?:the\s+)?consensus\s*(?:(?:was|is|was reached|emerged)\s+)?(?:to|that|on|:)\s*(?P<what>.+)", re.IGNORECASE)),
     ("prose: the group approved", re.compile(
         rf"\b{_GROUP}\s+(?:(?:have|has)\s+)?(?:unanimously\s+)?(?P<what>(?:approved|accepted|adopted|rejected|endorsed|ratified)\s+.+)",
         re.IGNORECASE)),
@@ -238,8 +238,9 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
             speaker = next((person for person in attendees if _full_name(_cleaned(text), attendees) == person), None)
         elif speaker and (own := re.match(r"(?:(?:[A-Z][^.]*?\s)?and\s+will|Will|I'll|I will)\s+(?=[a-z])", text)):
             text = f"{speaker} will {text[own.end():]}"
-        if subject and (pronoun := re.match(r"(?:[Hh]e|[Ss]he)\s+(?=(?:will|also|agreed|volunteered|offered|promised)\b)", text)):
-            text = subject + " " + text[pronoun.end():]  # "Radovan said ... He will move ...": Radovan will
+        if subject and (pronoun := re.match(r"(?:[Hh]e|[Ss]he)(?:\s+(?=(?:will|also|agreed|volunteered|offered|promised|said)\b)|"
+                                            r"(?P<will>'ll|’ll)\s+)", text)):
+            text = subject + (" will " if pronoun["will"] else " ") + text[pronoun.end():]  # "Radovan said ... He will move ...": Radovan will
         item = _entry_item(section, text, people, day, author, allowed)
         subject = next((person for person in people if text.startswith(person.split()[0] + " ")), None)
         if motion and motion[1] == topic_line and item is None and (verdict := _VERDICT.search(text)):
@@ -283,8 +284,21 @@ def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | No
     return _action(text, _ACTION_SENTENCES, people, day, author, allowed) or _sentence_decision(text)
 
 
+# "#agreed ...", "#action ..." typed into notes as into MeetBot; "AI(@acsilva): task".
+# Each marked line is an entry of its own, as a list's are.
+_MARKERS = ((re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:agreed|accepted)\s+", re.IGNORECASE), r"\1- Agreed: "),
+            (re.compile(r"(\s*)(?:[-*•+]\s+)?#action\s+", re.IGNORECASE), r"\1- Action: "),
+            (re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:info|link|idea|topic)\s+", re.IGNORECASE), r"\1- "),
+            (re.compile(r"\b(?:AI|TODO)\s*\(([^)]{2,60})\)\s*:\s*(.+)"), r"AI: \2 (owner: \1)"))
+
+
 def _paired_owner_lines(lines: list[str]) -> list[str]:
-    """Return lines with "Owner: X" / "Task: Y" pairs written as one entry, "Y (owner: X)", on the task's line."""
+    """Return lines with "Owner: X" / "Task: Y" pairs written as one entry, "Y (owner: X)", on the task's line.
+
+    Markers typed as into MeetBot ("#agreed ...") and "AI(@nick): ..." are written as the labels they mean.
+    """
+    for pattern, replacement in _MARKERS:
+        lines = [pattern.sub(replacement, line) for line in lines]
     paired = list(lines)
     for index, (line, following) in enumerate(zip(lines, lines[1:])):
         owner = re.fullmatch(r"(\s*(?:[-*•+]\s+)?)(?:owners?|assignee|who)\s*:\s*(\S.*)", line, re.IGNORECASE)
@@ -296,7 +310,8 @@ def _paired_owner_lines(lines: list[str]) -> list[str]:
 
 # "Motion to approve the minutes.", "Motion: that the space buys ...", "vhorvat proposed moving ...":
 # what the group decides when a later line says the motion carried ("Motion carried.", "Approved.").
-_MOTION = re.compile(r"\A(?:(?:a|the)\s+)?(?:motion|proposal)(?:\s+by\s+[^:]{1,40}?)?\s*:?\s+(?:to|that)\s+(?P<what>.+)",
+_MOTION = re.compile(r"\A(?:(?:a|the)\s+)?(?:motion|proposal)(?:\s+by\s+[^:]{1,40}?)?(?:\s*:\s*(?:to\s+|that\s+)?|\s+(?:to|that)\s+)"
+                     r"(?P<what>.+)",
                      re.IGNORECASE)
 _PROPOSED = re.compile(rf"\A{_NAMES}\s+(?:proposed|suggested|moved)\s+(?:that\s+|to\s+)?(?P<what>[a-z].+)")
 _VERDICT = re.compile(r"(?:\A(?:vote\b[^.]*?\.\s*)?|\bmotion\s+(?:was\s+)?)(?:unanimously\s+)?(?P<verdict>carried|passed|approved|"
@@ -316,11 +331,15 @@ _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*
                              r"\s*(?:,[^)]*)?\)")
 
 
+_NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30}) is (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
+
+
 def nick_aliases(lines: list[str]) -> dict[str, str]:
     """Return the full name of each nick the minutes give beside a name (in either order)."""
     text = " ".join(line.strip() for line in lines)
     found = {m["nick"]: m["name"] for m in _NAME_THEN_NICK.finditer(text)}
     found.update({m["nick"]: m["name"] for m in _NICK_THEN_NAME.finditer(text)})
+    found.update({m["nick"]: m["name"] for m in _NICK_IS_NAME.finditer(text)})
     return {nick: name for nick, name in found.items() if nick not in _ROLES}
 
 
@@ -337,8 +356,10 @@ def _guessed_handles(names: tuple[str, ...]) -> dict[str, str]:
         if len(words) < 2:
             continue
         first, last = words[0], words[-1]
-        for handle in {first, last, first + last, first[0] + last, first + last[0], first + "." + last,
-                       first + "_" + last, first + "-" + last, "".join(words)}:
+        initials = "".join(word[0] for word in words[:-1] if word)
+        for handle in {first, last, first + last, first[0] + last, first + last[0], first + "." + last, initials + last,
+                       first + "_" + last, first + "-" + last, "".join(words),
+                       *(first[0] + last[:size] for size in range(4, len(last)))}:
             guesses.setdefault(handle, set()).add(name)
     return {handle: next(iter(owners)) for handle, owners in guesses.items() if len(owners) == 1 and len(handle) >= 3}
 
@@ -501,7 +522,7 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
 
 
 # A line of a paragraph that starts a new assignment: "Olaf Brandt to collect ...", "Kaito will write ...".
-_OWNER_STARTS = re.compile(rf"\s*{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z]")
+_OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z])")
 
 
 def _indent(line: str) -> int:
@@ -566,10 +587,10 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 
 
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
-_CLAUSE_BREAK = re.compile(r"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])")
+_CLAUSE_BREAK = re.compile(r"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])|\s+and\s+(?=I'll\b|I will\b)")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the)\b|"
+                      r"now that|but)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 

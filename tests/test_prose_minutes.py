@@ -218,3 +218,24 @@ Who: Arjun           What: publish the CfP
         ("sign and return the venue contract", ("Mei Ling Tan",), date(2024, 3, 31)),
         ("publish the CfP", ("Arjun Nair",), None),
     ]
+
+
+def test_meetbot_markers_typed_into_notes_and_nicks_explained_in_a_sentence() -> None:
+    body = """**Present**: hkaur, ymatsu, Elif Yılmaz
+(For newcomers: hkaur is Harpreet Kaur and ymatsu is Yuki Matsumoto.)
+
+PTG planning
+#agreed the team will hold a 2-day session at the PTG
+I'll send the etherpad link to the list so people can add topics.
+ymatsu volunteered to write the release note. He'll also ping the docs team.
+AI(@elif): benchmark a split build
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Thanh Nguyen")
+    assert minutes.attendees == ("Harpreet Kaur", "Yuki Matsumoto", "Elif Yılmaz")
+    assert [(i.kind, i.text, i.owners) for i in minutes.items] == [
+        ("decision", "the team will hold a 2-day session at the PTG", ()),
+        ("action", "send the etherpad link to the list", ("Thanh Nguyen",)),
+        ("action", "write the release note", ("Yuki Matsumoto",)),
+        ("action", "ping the docs team", ("Yuki Matsumoto",)),
+        ("action", "benchmark a split build", ("Elif Yılmaz",)),
+    ]
