@@ -34,7 +34,7 @@ _ATTENDEES_HEADING = re.compile(r"\s*(?:#+\s*)?(?:attendees|attendance|present|p
 _ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(?:[A-Za-z]+\s+){0,2}?(absent|regrets|apologies|not present)(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)",
                      re.IGNORECASE)
 _AGENDA = re.compile(r"\s*(?:#+\s*)?agenda\s*:?\s*(.*)", re.IGNORECASE)
-_ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*|[-*•+]\s+)?(?:new\s+)?(action items?|actions|ais|action points|next steps|to-?dos?|"
+_ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*|[-*•+]\s+)?(?:new\s+)?(action items?(?: summary| recap| list)?|actions|ais|action points|next steps|to-?dos?|"
                               r"follow[- ]ups?)\s*:?\s*(.*)", re.IGNORECASE)
 _DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*|[-*•+]\s+)?(decisions?(?: made)?|resolutions?|agreed|agreements|outcomes?)\s*:?\s*(.*)",
                                 re.IGNORECASE)
@@ -217,6 +217,8 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     """
     lines = _paired_owner_lines(_own_lines(body))
     aliases = nick_aliases(lines)
+    if author and (own := re.search(r"\bme\s*\(\s*@?([a-z][\w.-]{1,30})\s*\)", "\n".join(lines))):
+        aliases.setdefault(own[1], author)  # "and me (fatima)"
     lines = [_with_names(line, aliases) for line in lines]
     attendees = _attendees(lines, author)
     # Handles nobody spelled out ("@nomvula", "pdvorak") are guessed from the attendees' names.
@@ -424,7 +426,7 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
-                       r"few of us|those present|of us|regulars were|attendees were|signed in)\b"
+                       r"few of us|those present|of us|regulars were|attendees were|signed in|it was me)\b"
                        r"(?:[^.:]{0,90}?:\s*(?P<listed>[^.:]+)|[^.:()]{0,60}?(?:\(\s*(?P<inner>[^)]+)\)|\s+(?=(?-i:[A-Z]))(?P<names>[^.:]+)))",
                        re.IGNORECASE)
 
@@ -434,6 +436,8 @@ def _attendees_in_prose(lines: list[str], author: str) -> tuple[str, ...]:
     text = " ".join(line.strip() for line in lines)
     for match in _ATTENDED.finditer(text):
         names = _split_names(match["listed"] or match["inner"] or match["names"], author)
+        if match.group(0).casefold().startswith("it was me"):
+            names = [author, *names] if author else names
         if sum(1 for name in names if len(name.split()) > 1) >= 2:
             return tuple(names)
     return ()
@@ -449,6 +453,8 @@ def _split_names(text: str, author: str = "") -> list[str]:
     """Return the names in "Jane Okafor (chair), Ravi Menon and me (Mei Lin, notes)" (and "samb (Samira Benali)")."""
     text = _NICK_THEN_NAME.sub(lambda match: match["name"], text)
     text = re.sub(r"\bme\s*\(\s*([^,)]+)[^)]*\)", r"\1", text)  # "me (Ximena Quispe, taking notes)"
+    text = re.sub(rf"\b({_NAME})\s*\(([{_CAPITAL}][\w'’-]+)\)",  # "Björn (Lindqvist)"
+                  lambda m: m[0] if m[2].casefold() in _ROLES else f"{m[1]} {m[2]}", text)
     text = re.sub(r"\([^)]*\)|<[^>]*>|\b(?:Prof|Dr|Mr|Mrs|Ms)\.?\s+", "", text)
     parts = [part.strip(" .") for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", text)]
     return [author if part.casefold() in ("me", "myself") and author else part for part in parts
@@ -587,7 +593,7 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 
 
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
-_CLAUSE_BREAK = re.compile(r"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])|\s+and\s+(?=I'll\b|I will\b)")
+_CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])|\s+and\s+(?=I'll\b|I will\b)")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
                       r"now that|but)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
@@ -618,8 +624,9 @@ def _sentences(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
         sentence = text[begin:boundary]
         clause_start = 0
         for piece in [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]:
-            clause = sentence[clause_start:piece].strip().rstrip(",;")
-            if clause:
+            clause = re.sub(r"(?:,\s*(?:and|but|while|whereas)|\s+and)?[\s,;]*\Z", "", sentence[clause_start:piece])
+            if clause.strip():
+                clause = clause.strip()
                 yield max(number for offset, number in starts if offset <= begin + clause_start), clause
             clause_start = piece
         begin = boundary

@@ -3,9 +3,9 @@
 Usage: .venv/bin/python bench/extraction.py [--gold FILE] [--prose FILE] [--verbose]
        .venv/bin/python bench/extraction.py --prose tests/data/minutes-heldout/gold.json
 
-tests/data/minutes-{heldout,fresh,final,unseen}/ are more prose sets, each written and judged by
-another person after the rules as they then were. The rules learned from the earlier ones;
-minutes-unseen was measured once, at the end, and gives the honest figure for new prose.
+tests/data/minutes-{heldout,fresh,final,unseen,val,test,blind,holdout}/ are more prose sets, each
+written and judged by another person who never saw the rules. Each was measured once before the rules
+learned from it; minutes-holdout was never tuned on and gives the honest figure for new prose.
 
 Each source in bench/extraction_gold.json (real bot and scribe minutes from ../shared/corpora and
 the sample) and each message of tests/data/minutes-prose/ (prose minutes and ordinary mail,

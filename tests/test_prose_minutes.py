@@ -239,3 +239,19 @@ AI(@elif): benchmark a split build
         ("action", "ping the docs team", ("Yuki Matsumoto",)),
         ("action", "benchmark a split build", ("Elif Yılmaz",)),
     ]
+
+
+def test_attendees_told_as_a_sentence_with_surnames_in_brackets_and_the_writers_nick() -> None:
+    body = """Quick recap. It was me, Björn (Lindqvist), Aiko (Mori) and Zainab (Bello).
+
+Aiko will put together the review committee by Wednesday. Zainab agreed to update the
+prospectus, and fatima will send the reminder.
+Signed: me (fatima)
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Fatima Al-Sayed")
+    assert minutes.attendees == ("Fatima Al-Sayed", "Björn Lindqvist", "Aiko Mori", "Zainab Bello")
+    assert [(i.text, i.owners) for i in minutes.items] == [
+        ("put together the review committee", ("Aiko Mori",)),
+        ("update the prospectus", ("Zainab Bello",)),
+        ("send the reminder", ("Fatima Al-Sayed",)),
+    ]
