@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/extraction.py [--gold FILE] [--prose FILE] [--verb
 
 tests/data/minutes-{heldout,fresh,final,unseen,val,test,blind,holdout}/ are more prose sets, each
 written and judged by another person who never saw the rules. Each was measured once before the rules
-learned from it; minutes-holdout was never tuned on and gives the honest figure for new prose.
+learned from it; that first figure (minutes-holdout's was the last) is the honest one for new prose.
 
 Each source in bench/extraction_gold.json (real bot and scribe minutes from ../shared/corpora and
 the sample) and each message of tests/data/minutes-prose/ (prose minutes and ordinary mail,
