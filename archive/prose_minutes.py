@@ -216,14 +216,12 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     The author owns what the minutes say "I'll" do.
     """
     lines = _paired_owner_lines(_own_lines(body))
-    aliases = nick_aliases(lines)
-    if author and (own := re.search(r"\bme\s*\(\s*@?([a-z][\w.-]{1,30})\s*\)", "\n".join(lines))):
-        aliases.setdefault(own[1], author)  # "and me (fatima)"
+    aliases = _nick_aliases(lines, author)
     lines = [_with_names(line, aliases) for line in lines]
     attendees = _attendees(lines, author)
     # Handles nobody spelled out ("@nomvula", "pdvorak") are guessed from the attendees' names.
-    lines = [_with_names(line, _guessed_handles(attendees + ((author,) if author else ())), bare=False)
-             for line in lines]
+    handles = _guessed_handles(attendees + ((author,) if author else ()))
+    lines = [_with_names(line, handles, bare=False) for line in lines]
     people = attendees + tuple(name for name in _mentioned_names(lines)  # "Mei Ling" mentioned is Mei Ling Tan, who attended
                                if not any(f" {name} " in f" {attendee} " for attendee in attendees))
     # When the minutes say who was there, only they (and the writer) take on tasks in it.
@@ -237,7 +235,8 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     for section, number, text, topic_line in _entries(lines, topics):
         text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)|\A\[ ?\]\s*", "", text)
         if section != "list":  # a name alone on its line heads that person's updates ("Nadia Haddad" then "- Will ping ...")
-            speaker = next((person for person in attendees if _full_name(_cleaned(text), attendees) == person), None)
+            named = _full_name(_cleaned(text), attendees)
+            speaker = named if named in attendees else None
         elif speaker and (own := re.match(r"(?:(?:[A-Z][^.]*?\s)?and\s+will|Will|I'll|I will)\s+(?=[a-z])", text)):
             text = f"{speaker} will {text[own.end():]}"
         if subject and (pronoun := re.match(r"(?:[Hh]e|[Ss]he)(?:\s+(?=(?:will|also|agreed|volunteered|offered|promised|said)\b)|"
@@ -323,7 +322,8 @@ _FAILED = ("failed", "defeated", "withdrawn", "rejected", "lost")
 
 def _motion(text: str) -> str | None:
     """Return what a motion or proposal would decide, when text puts one forward."""
-    match = _MOTION.match(_cleaned(text)) or _PROPOSED.match(_cleaned(text))
+    text = _cleaned(text)
+    match = _MOTION.match(text) or _PROPOSED.match(text)
     return _main_clause(match["what"]).strip() if match else None
 
 
@@ -336,12 +336,14 @@ _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*
 _NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30}) is (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
 
 
-def nick_aliases(lines: list[str]) -> dict[str, str]:
-    """Return the full name of each nick the minutes give beside a name (in either order)."""
+def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
+    """Return the full name of each nick the minutes give beside a name (in either order), and the writer's own."""
     text = " ".join(line.strip() for line in lines)
     found = {m["nick"]: m["name"] for m in _NAME_THEN_NICK.finditer(text)}
     found.update({m["nick"]: m["name"] for m in _NICK_THEN_NAME.finditer(text)})
     found.update({m["nick"]: m["name"] for m in _NICK_IS_NAME.finditer(text)})
+    if author and (own := re.search(r"\bme\s*\(\s*@?([a-z][\w.-]{1,30})\s*\)", text)):
+        found.setdefault(own[1], author)  # "and me (fatima)"
     return {nick: name for nick, name in found.items() if nick not in _ROLES}
 
 
@@ -354,7 +356,7 @@ def _guessed_handles(names: tuple[str, ...]) -> dict[str, str]:
     """Return the handles people commonly take from their names ("pdvorak", "wen", "lferrer"), where only one fits."""
     guesses: dict[str, set[str]] = {}
     for name in names:
-        words = [_plain(word) for word in re.split(r"[\s-]+", name) if word]
+        words = _name_words(name)
         if len(words) < 2:
             continue
         first, last = words[0], words[-1]
@@ -364,6 +366,11 @@ def _guessed_handles(names: tuple[str, ...]) -> dict[str, str]:
                        *(first[0] + last[:size] for size in range(4, len(last)))}:
             guesses.setdefault(handle, set()).add(name)
     return {handle: next(iter(owners)) for handle, owners in guesses.items() if len(owners) == 1 and len(handle) >= 3}
+
+
+def _name_words(name: str) -> list[str]:
+    """Return the words of a name as handles spell them ("Ana-María Dvořák" -> ana, maria, dvorak)."""
+    return [_plain(word) for word in re.split(r"[\s-]+", name) if word]
 
 
 def _plain(word: str) -> str:
@@ -392,8 +399,7 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str
 
 def _unlike_a_word(handle: str, name: str) -> bool:
     """Tell whether a handle is made of two parts of a name ("pdvorak", "wzhao"), so no English word."""
-    words = [_plain(word) for word in re.split(r"[\s-]+", name) if word]
-    return handle not in words
+    return handle not in _name_words(name)
 
 
 # A line that goes on with the names of the line before: "Wierzbicki), hisozaki (Haruki", "Tsou, Kaito Morimoto".
@@ -405,7 +411,7 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
     names: list[str] = []
     for index, line in enumerate(lines):
         match = _ATTENDEES.match(line)
-        if match is None and not (_ATTENDEES_HEADING.fullmatch(line) and line.strip()):
+        if match is None and not _ATTENDEES_HEADING.fullmatch(line):
             continue
         text, listed = (match[2] if match else ""), False
         for following in lines[index + 1 :]:
@@ -547,7 +553,7 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
             return section, match.group(2).strip() if match else ""
     if _AGENDA.fullmatch(line) and len(line) < 40:
         return "agenda", ""
-    if _ATTENDEES_HEADING.fullmatch(line) and line.strip():
+    if _ATTENDEES_HEADING.fullmatch(line):
         return "skip", ""  # the people listed below it
     if line.strip() and _UNDERLINE.match(following) and len(line) < 80:
         return "topic", line.strip()
