@@ -47,7 +47,7 @@ _LABEL = re.compile(r"\s*(?:[-*•+]\s+)?(?:(?P<decision>outcome|decision|decide
 _UNDERLINE = re.compile(r"\s*(?:-{2,}|={2,})\s*\Z")
 # A bare "--" this close to the end of a message starts its signature.
 SIGNATURE_NEAR_END = 8
-_BULLET = re.compile(r"\s*(?:[-*•+]|\d+[.)]|[a-z][.)])\s+(\S.*)")
+_BULLET = re.compile(r"\s*(?:(?:[-*•+]|\d+[.)]|[a-z][.)])\s+|(?=\[[ xX✓✔]?\]\s))(\S.*)")  # "[ ] task" is an entry too
 
 # A person as minutes name them: one to three capitalised words ("Jane", "Jane Okafor", "Ana de Souza").
 _CAPITAL = "A-ZÀ-ÖØ-Þ\u0100-\u024F"  # Latin Extended-A and -B mix cases, but names in it start with capitals
@@ -100,7 +100,7 @@ _ACTION_ENTRIES = (
     ("action list: owner - task", re.compile(rf"(?i:owners?)\s*:\s*(?P<owners>{_NAMES})\s*[-–—:]\s*(?P<task>.+?)\.?"
                                              rf"(?:\s+(?i:due)\s*:\s*(?P<due>.+?))?\s*\.?\Z")),
 ) + _NAME_TO + _ACTION_SENTENCES + (
-    ("action list: NAME task", re.compile(rf"(?P<owners>{_NAMES})\s+(?P<task>[a-z]{{3,}}\b.+)")),)
+    ("action list: NAME task", re.compile(rf"(?P<owners>{_NAMES})\s+(?P<task>(?!and\b)[a-z]{{3,}}\b.+)")),)
 _BODIES = r"(?:board|committee|council|group|team|pmc|tsc|tc|sc|toc|tag|wg|sig|panel|meeting|members|maintainers|organi[sz]ers|attendees|participants|lab|space|community)"
 # Who decides in minutes: "the board", "the working group", "the PMC", "we", "everyone".
 _GROUP = rf"(?:the\s+(?:[\w-]+\s+)?{_BODIES}\b|{_BODIES}\b|we|everyone|everybody|all(?:\s+of\s+us)?)"
@@ -126,7 +126,7 @@ _DECISION_SENTENCES = (
         r"(?:approved|accepted|adopted|ratified|agreed|cancell?ed)\b(?!\s+(?:by\s+)?(?:last|earlier|previously|upstream)).*)", re.IGNORECASE)),
     # "Backport of #4820 approved", "Backport of #4822 declined; ...": a list's verdict on one thing.
     ("prose: X approved", re.compile(r"\A(?P<what>[A-Z][^,;:]{3,80}?\s+(?:approved|accepted|declined|rejected))\s*(?:[;,(].*)?\Z")),
-    ("prose: agreed to", re.compile(r"\A(?:Agreed|Decided)\s+(?:to|that)\s+(?P<what>.+)")),
+    ("prose: agreed to", re.compile(r"\A(?:[A-Z][\w'’ ]{0,24}:\s+)?(?i:agreed|decided)\s+(?:to|that)\s+(?P<what>.+)")),
     ("prose: +1 from everyone", re.compile(r"\A\+1 from (?:everyone|everybody|all)(?: present)?\s+(?:to|on|for)\s+(?P<what>.+)",
                                            re.IGNORECASE)),
     ("prose: RESOLVED that", re.compile(r"\A(?:RESOLVED|Resolved|RESOLUTION(?:\s+\d+)?)[,:]?\s+(?:that\s+)?(?P<what>.+)")),
@@ -151,7 +151,7 @@ _DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
                   r"end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
                   r"november|december)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
-                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'-]+\s+)?(?:meeting|meetup|call|session|summit|sprint)|"
+                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'-]+\s+)?(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*)|"
                   r"(?:next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
                   r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
@@ -262,10 +262,19 @@ def _once_each(found: list[ExtractedItem]) -> list[ExtractedItem]:
     kept: list[ExtractedItem] = []
     for item in found:
         if not (item.kind == "action" and any(
-                earlier.kind == "action" and earlier.owners == item.owners and actions.repeats(item.text, earlier.text)
+                earlier.kind == "action" and earlier.owners == item.owners and (
+                    actions.repeats(item.text, earlier.text) or _restates(item, earlier))
                 for earlier in kept)):
             kept.append(item)
     return kept
+
+
+def _restates(summary: ExtractedItem, earlier: ExtractedItem) -> bool:
+    """Tell whether an entry of an action list restates in short an action the prose gave before it."""
+    if not summary.rule.startswith("action list"):
+        return False
+    words, earlier_words = set(actions._words(summary.text).split()), set(actions._words(earlier.text).split())
+    return len(words & earlier_words) * 2 >= len(words)
 
 
 def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | None, author: str,
@@ -278,8 +287,10 @@ def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | No
     if section == "decisions":
         # "Outcome: none yet. Kenji to ask ..." holds an action beside (or instead of) the decision.
         return _action(text, _NAME_TO + _ACTION_SENTENCES, people, day, author, allowed) or _listed_decision(text)
-    if section == "list" and (done := _REPORTED_DONE.fullmatch(text)):
+    if section in ("list", "agenda", "actions") and (done := _REPORTED_DONE.fullmatch(text)):
         return ("done", _cleaned(done["task"]), (), None, "list: reported done")  # closes an earlier action
+    if section in ("list", "agenda", "actions") and _UNDER_WAY.search(text):
+        return None  # an earlier action's progress, which keeps it open; not a new one
     if section == "list":
         return _action(text, _LIST_ENTRIES, people, day, author, allowed) or _sentence_decision(text)
     return _action(text, _ACTION_SENTENCES, people, day, author, allowed) or _sentence_decision(text)
@@ -427,7 +438,14 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
                 break
         text = re.sub(r"\b(?:Prof|Dr|Mr|Mrs|Ms)\.\s*", "", text)
         names += _split_names(re.split(r"(?<=[\w)])[.;]\s", text)[0], author)
-    return tuple(dict.fromkeys(names)) or _attendees_in_prose(lines, author)
+    present = tuple(dict.fromkeys(names)) or _attendees_in_prose(lines, author)
+    # "Marek Novák (mnovak) from Nova joined us for ...": a guest the list leaves out
+    joined = (match["name"] for match in _JOINED.finditer(" ".join(line.strip() for line in lines)))
+    return tuple(dict.fromkeys(present + tuple(joined))) if present else ()
+
+
+_JOINED = re.compile(rf"(?P<name>[{_CAPITAL}][\w'’-]+\s+{_NAME})(?:\s*\([^)]*\))?(?:\s+from\s+[\w ]{{1,30}}?)?\s+(?:also\s+)?joined\s+"
+                     rf"(?:us|the\s+(?:call|meeting|session)|late|partway|for)\b")
 
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
@@ -451,7 +469,8 @@ def _attendees_in_prose(lines: list[str], author: str) -> tuple[str, ...]:
 
 def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
     """Return the full names ("Valentina Greco") the minutes mention anywhere, for first names to resolve to."""
-    found = re.findall(r"\b[A-Z][a-z\u00C0-\u024F'’-]+ (?:(?:de|da|van|von|der) )?[A-Z][\w'’-]+", "\n".join(lines))
+    found = re.findall(r"\b[A-Z][a-z\u00C0-\u024F'’]+(?:-[A-Z]?[a-z\u00C0-\u024F'’]+)* (?:(?:de|da|van|von|der) )?[A-Z][\w'’-]+",
+                       "\n".join(lines))
     return tuple(dict.fromkeys(name for name in found if name.split()[0].casefold() not in _NOBODY))
 
 
@@ -522,8 +541,10 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
                     _OWNER_STARTS.match(line) or re.match(r"\s*(?:who|owners?)\s*:", line, re.IGNORECASE)):
                 yield from _flushed(current, paragraph, topic_line)  # each line of an unbulleted list of actions
                 paragraph = []
-            if paragraph and _OWNER_STARTS.match(line) and not re.search(r"(?:,|\b(?:and|that|asked|with|to|by))\Z", paragraph[-1][1]):
-                yield from _flushed(current, paragraph, topic_line)  # "<samb> I'll draft ...\n obrandt to collect ..."
+            if paragraph and not _WRAPS.search(paragraph[-1][1]) and (_OWNER_STARTS.match(line) or (
+                    current != section and _SOMEONE_SAYS.match(line))):
+                # "<samb> I'll draft ...\n obrandt to collect ...", "AI: Paolo to circulate ...\nPaolo also asked ..."
+                yield from _flushed(current, paragraph, topic_line)
                 paragraph = []
             if not paragraph:
                 if not line.startswith((" ", "\t")) and section not in ("narrative", "agenda") and listed:
@@ -533,6 +554,11 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
     yield from _flushed(current, paragraph, topic_line)
 
 
+# How a line ends when its sentence goes on to the next: "... and", "... asked", "... about the".
+_WRAPS = re.compile(r"(?:[,(/-]|\b(?:and|or|that|asked|with|to|by|the|a|an|of|for|on|in|at|from|about|into|our|their|his|her|its))\Z")
+# A line that starts a sentence about someone: "Paolo also asked ...", "Sofía reported ...".
+_SOMEONE_SAYS = re.compile(rf"\s*{_NAMES}\s+(?:also\s+|then\s+)?(?:said|asked|noted|reported|presented|mentioned|explained|raised|"
+                           rf"suggested|proposed|wondered|thinks|wants|will|would|could|should|has|had|was|is)\b")
 # A line of a paragraph that starts a new assignment: "Olaf Brandt to collect ...", "Kaito will write ...".
 _OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z])")
 
@@ -594,15 +620,21 @@ _REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:-
                             re.IGNORECASE)
 
 
+# "Ji-woo to draft the LTS policy: in progress": an earlier action reported under way.
+_UNDER_WAY = re.compile(r"(?:[:(]|--|[–—-])\s*(?:still\s+)?(?:in progress|ongoing|under way|underway|carried over|carry over|"
+                        r"still open|pending|not (?:yet )?started|no progress)\b", re.IGNORECASE)
+
+
 _SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"(])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\.\Z")
 
 
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
-_CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z])|\s+and\s+(?=I'll\b|I will\b)")
+_CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|(?:he|she)\s+will\b)|\s+and\s+(?=I'll\b|I will\b)|"
+                           rf"\s+and\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r"now that|but)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
@@ -620,16 +652,24 @@ def _sentences(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     """Split a paragraph into sentences, each with the line it starts on."""
     text = ""
     starts: list[tuple[int, int]] = []
+    line_ends: list[int] = []  # a full stop that ends a line ends its sentence, whatever the next line starts with
     for number, line in paragraph:
         starts.append((len(text), number))
         text += line + " "
+        if line.endswith((".", "!", "?")):
+            line_ends.append(len(text) - 1)
     begin = 0
-    for boundary in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+    for boundary in sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(line_ends)) + [len(text)]:
         if boundary < len(text) and _ABBREVIATION.search(text[:boundary]):
             continue  # "e.g." or the initial of "J. Smith" ends no sentence
         sentence = text[begin:boundary]
         clause_start = 0
-        for piece in [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]:
+        # "Jane and Ravi will ..." is one clause: a break needs a clause, not a name, before it
+        pieces = [0]
+        for found in _CLAUSE_BREAK.finditer(sentence):
+            if not re.fullmatch(_NAMES, sentence[pieces[-1]:found.start()].strip()):
+                pieces.append(found.end())
+        for piece in pieces[1:] + [len(sentence)]:
             clause = re.sub(r"(?:,\s*(?:and|but|while|whereas)|\s+and)?[\s,;]*\Z", "", sentence[clause_start:piece])
             if clause.strip():
                 clause = clause.strip()
@@ -647,11 +687,12 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
     if _CONDITIONAL.match(text):
         return None
     text = re.sub(r"\A\s*(?:also|then|finally|and)\s*,?\s+", "", _WHEN_CLAUSE.sub("", _cleaned(text)), flags=re.IGNORECASE)
+    text = re.sub(r"\A(?:me|myself)\s*(?:[:–—]|\s-)\s*(?:I(?:'ll|’ll| will)\s+)?", "I'll ", text)  # "me: I'll update ..."
     text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"(?:(?i:assigned\s+to|owner)\s+)?{_NAMES}\s*:", text) else text
     # "As discussed at the end of the call, I'll send ...": the task follows the opening phrase.
     opened = re.sub(r"\A[^,;:]{3,60}[,:]\s+(?=\S)", "", text)
     for rule, pattern in rules:
-        match = pattern.match(text) or (pattern.match(opened) if opened != text else None)
+        match = pattern.match(text) or pattern.match(opened) or pattern.match(_from_person(text, attendees))
         if match is None:
             continue
         owners = (author,) if match["owners"] == "I" and author else _owners(match["owners"], attendees)
@@ -665,6 +706,22 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             if task:
                 return "action", task, owners, due, rule
     return None
+
+
+# Openings that say when a task is to be done, not that it was: "This year Diego will ...", "Next week I'll ...".
+_COMING = frozenset("This Next For Today Tonight Tomorrow Then Meanwhile Also Finally Afterwards Meantime Going".split())
+
+
+def _from_person(text: str, people: tuple[str, ...]) -> str:
+    """Return text from the person named after a short opening of when ("This year Diego will ..."), else text."""
+    words = text.split(" ", 5)
+    firsts = {person.split()[0] for person in people} | {"I", "I'll", "I’ll"}
+    for index in range(1, min(len(words), 5)):
+        if words[0] not in _COMING or not all(word.isalpha() for word in words[1:index]):
+            break
+        if words[index] in firsts:
+            return " ".join(words[index:])
+    return text
 
 
 def _owners(written: str, attendees: tuple[str, ...]) -> tuple[str, ...]:
@@ -733,6 +790,7 @@ def _due(task: str, day: date | None) -> tuple[str, date | None]:
     if match is None:
         return task.strip().rstrip(".").strip(), None
     rest = (task[: match.start()] + task[match.end() :]).strip().rstrip(".,;").strip()
+    rest = re.sub(r",?\s+(?:both|each|all)\Z", "", rest)  # "write X and remove Y, both before the freeze"
     return rest, _due_date(match["stated"] or match["when"], day)
 
 
@@ -749,7 +807,7 @@ def _due_date(when: str, day: date | None) -> date | None:
     if span:
         count = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(span[1]) or int(span[1])
         return day + timedelta(days=count * (7 if span[2] == "week" else 1))
-    if when.endswith(("meeting", "meetup", "call", "session", "summit")):
+    if re.search(r"(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*)\Z", when):
         return None  # a meeting whose date the phrase does not give
     if when.startswith("end of"):
         unit = when.split()[-1]
