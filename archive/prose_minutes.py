@@ -20,9 +20,10 @@ from archive import actions
 from archive.models import ExtractedItem, ProseMinutes
 
 _SUBJECT = re.compile(
-    r"\b(minutes|meeting notes|notes (?:from|of)|recap|readout|(?:meeting|call|summit|session|sync|standup|meetup|ptg|"
-    r"council|board|committee|teleconference|telecon|round ?table|retro(?:spective)?|planning)\b.*\b(?:summary|recap|"
-    r"notes|report|readout|update))\b", re.IGNORECASE)
+    r"\b(minutes|meeting notes|notes (?:from|of)|recap|readout|wrap-?up|debrief|(?:meeting|mtg|call|summit|session|sync|standup|"
+    r"meetup|ptg|council|board|committee|teleconference|telecon|round ?table|retro(?:spective)?|planning|sprint|hackathon|"
+    r"workshop)\b.*\b(?:summary|recap|notes|report|readout|update|(?:ether)?pad|outcomes?)|(?:ether)?pad\b.*\b(?:meeting|mtg|call|"
+    r"session|sync|summit|sprint))\b", re.IGNORECASE)
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
 # "Present:", "Voting members present (5):", "Also present:", "Guests:", "On the call:".
 _ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Za-z]+\s+){0,2}?(attendees|attendance|attending|present|participants|"
@@ -30,15 +31,16 @@ _ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Za-z]+\s+){0,2}?(atten
                         r"(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)", re.IGNORECASE)
 # "## Attendees" or "Attendance" alone on its line, with the people listed below it.
 _ATTENDEES_HEADING = re.compile(r"\s*(?:#+\s*)?(?:attendees|attendance|present|participants|in attendance|who was there)"
-                                r"\s*:?\s*", re.IGNORECASE)
+                                r"\s*(?:\([^)]*\))?\s*:?\s*", re.IGNORECASE)  # "Attendees (add yourself: nick - name)"
 _ABSENT = re.compile(r"\s*(?:[*#-]+\s*)?(?:[A-Za-z]+\s+){0,2}?(absent|regrets|apologies|not present)(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)",
                      re.IGNORECASE)
 _AGENDA = re.compile(r"\s*(?:#+\s*)?agenda\s*:?\s*(.*)", re.IGNORECASE)
-_ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*|[-*•+]\s+)?(?:new\s+)?(action items?(?: summary| recap| list)?|actions|ais|action points|next steps|to-?dos?|"
-                              r"follow[- ]ups?)\s*:?\s*(.*)", re.IGNORECASE)
-_DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*|[-*•+]\s+)?(decisions?(?: made)?|resolutions?|agreed|agreements|outcomes?)\s*:?\s*(.*)",
-                                re.IGNORECASE)
-_TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|(?:topic|item)\s*\d*\s*:)\s*)(\S.{0,80})\s*\Z", re.IGNORECASE)
+_ACTIONS_HEADING = re.compile(r"\s*(?:#+\s*|={2,}\s*|[-*•+]\s+)?[*_]*(?:new\s+)?(action items?(?: summary| recap| list)?|actions|ais|action points|"
+                              r"next steps|to-?dos?|follow[- ]ups?)[*_]*\s*:?[*_]*\s*(?:={2,}\s*)?(.*)", re.IGNORECASE)
+_DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*|={2,}\s*|[-*•+]\s+)?[*_]*(decisions?(?: made)?|resolutions?|agreed|agreements|outcomes?)[*_]*\s*:?[*_]*"
+                                r"\s*(?:={2,}\s*)?(.*)", re.IGNORECASE)
+_TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|(?:topic|item)\s*\d*\s*:)\s*)(\S.{0,80})\s*\Z|\s*={2,}\s*(?:\d+[.)]\s*)?(\S.{0,80}?)\s*={2,}\s*",
+                    re.IGNORECASE)  # "2. Budget", "## Budget", "Topic 2: Budget", "== 2. Budget =="
 # Labelled lines inside a topic: "Outcome: ...", "AI Ana: ...", "Discussion: ...".
 _LABEL = re.compile(r"\s*(?:[-*•+]\s+)?(?:(?P<decision>outcome|decision|decided|resolution(?:\s+\d+)?|resolved|agreed|conclusion|"
                     r"conclusions|consensus|agreement)\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)(?:\s*:|(?=\s+[A-Z][^:]{0,40}:))|"
@@ -58,7 +60,7 @@ _NOBODY = frozenset("""the a an we i you he she they it this that there someone 
 nobody anyone board committee team group meeting council tc project foundation community also then next after
 motion proposal vote thanks
 later last if when unless once as so but and or for with no not some most many each both either people tbd tba
-none n/a""".split())
+none n/a who what when owner owners task""".split())
 
 _TASK_VERBS = (r"(?:(?:has |have |also |kindly |happily )?(?:agreed|volunteered|offered|promised|undertook|committed|signed up|"
                r"plans|intends)|is going|are going|will try|(?:was|were|has been|have been|is|are) (?:asked|tasked|assigned)|"
@@ -147,12 +149,12 @@ _CONDITIONAL = re.compile(r"\s*(?:if|unless|should|whether|maybe|perhaps)\b", re
 _WHEN_CLAUSE = re.compile(r"\A\s*(?:once|after|when|as soon as)\b[^,]{0,100}?(?:,\s*|\s+(?=I'll|I will))", re.IGNORECASE)
 
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
-_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|no later than|within|in|at)\s+(?P<when>(?:the\s+)?(?:"
+_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at)\s+(?P<when>(?:(?:the|our|this)\s+)?(?:"
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
-                  r"end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
+                  r"\d{1,2}\.\d{1,2}\.(?:\d{4})?|end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
                   r"november|december)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
-                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'-]+\s+)?(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*)|"
-                  r"(?:next\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|"
+                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'.-]+\s+)?(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline)|(?:[\w'.-]+\s+){1,3}(?:opens?|closes?|starts?|begins?|ends?|lifts?)(?=\s+on\s)|"
+                  r"(?:next\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)\b\.?)|tomorrow|"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
                   r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
                   # "the next meeting (2021-03-16)", "the next call on 21 June": the day the minutes give for it
@@ -172,7 +174,7 @@ def looks_like_minutes(subject: str, body: str) -> bool:
         "sections": any(_is_heading(line, _ACTIONS_HEADING) or _is_heading(line, _DECISIONS_HEADING)
                         or _LABEL.fullmatch(line) for line in lines),
         # Minutes written as a letter have no structure, but record what the group decided.
-        "decided": sum(1 for line in lines if _GROUP_DECIDED.search(line)) >= 1,
+        "decided": bool(_GROUP_DECIDED.search(" ".join(lines))),
     }
     count = sum(signals.values())
     return count >= 1 if _SUBJECT.search(subject) else signals["attendees"] and count >= 2
@@ -282,18 +284,23 @@ def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | No
     """Return the item one entry of the minutes records, read by the rules its section calls for."""
     if ticked := re.match(r"\[[xX✓✔]\]\s*(?P<task>.+)", text):
         return ("done", _cleaned(ticked["task"]), (), None, "list: ticked")  # a ticked box closes an earlier action
+    if section in ("list", "agenda", "actions") and (done := _REPORTED_DONE.fullmatch(text)):
+        return ("done", _cleaned(done["task"]), (), None, "list: reported done")  # closes an earlier action
+    if section in ("list", "agenda", "actions") and _UNDER_WAY.search(text):
+        return None  # an earlier action's progress, which keeps it open; not a new one
     if section == "actions":
         return _action(text, _ACTION_ENTRIES, people, day, author, allowed)
     if section == "decisions":
         # "Outcome: none yet. Kenji to ask ..." holds an action beside (or instead of) the decision.
         return _action(text, _NAME_TO + _ACTION_SENTENCES, people, day, author, allowed) or _listed_decision(text)
-    if section in ("list", "agenda", "actions") and (done := _REPORTED_DONE.fullmatch(text)):
-        return ("done", _cleaned(done["task"]), (), None, "list: reported done")  # closes an earlier action
-    if section in ("list", "agenda", "actions") and _UNDER_WAY.search(text):
-        return None  # an earlier action's progress, which keeps it open; not a new one
     if section == "list":
         return _action(text, _LIST_ENTRIES, people, day, author, allowed) or _sentence_decision(text)
+    if _DECISION_LABEL.match(text):  # "... only through the thumbnail service. Agreed: we ship 4.1.3 ..."
+        return _listed_decision(text)
     return _action(text, _ACTION_SENTENCES, people, day, author, allowed) or _sentence_decision(text)
+
+
+_DECISION_LABEL = re.compile(r"[*_]*(?:agreed|decided|decision|resolved|resolution)[*_]*\s*:", re.IGNORECASE)
 
 
 # "#agreed ...", "#action ..." typed into notes as into MeetBot; "AI(@acsilva): task".
@@ -339,12 +346,16 @@ def _motion(text: str) -> str | None:
 
 
 # "Kofi Asante (@kasante)", "samb (Samira Benali)": a person's nick beside their name.
-_NAME_THEN_NICK = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*@?(?P<nick>[a-z][\w.-]{1,30})\s*\)")
+_NAME_THEN_NICK = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*[\"“']?@?(?P<nick>[a-z][\w.-]{1,30})[\"”']?\s*\)")
 _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
                              r"\s*(?:,[^)]*)?\)")
 
 
-_NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30}) is (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
+# "hkaur is Harpreet Kaur", "hrv = Henrik Rasmussen-Vik", "* tariq - Tariq Mahmood", "Wojtek (Wojciech Zieliński)".
+_NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30})(?: is|\s*=) (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
+# "* tariq - Tariq Mahmood": a line of a list of who is who.
+_NICK_DASH_NAME = re.compile(r"\s*(?:[-*•+]\s+)?@?(?P<nick>[a-z][\w.-]{1,30})\s+(?:--?|[–—])\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})\s*")
+_SHORT_THEN_NAME = re.compile(r"(?<![\w'’.-] )(?<![\w'’.-])(?P<nick>[A-Z][a-z]{2,15})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})\s*\)")
 
 
 def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
@@ -353,6 +364,8 @@ def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
     found = {m["nick"]: m["name"] for m in _NAME_THEN_NICK.finditer(text)}
     found.update({m["nick"]: m["name"] for m in _NICK_THEN_NAME.finditer(text)})
     found.update({m["nick"]: m["name"] for m in _NICK_IS_NAME.finditer(text)})
+    found.update({m["nick"]: m["name"] for m in _SHORT_THEN_NAME.finditer(text) if m["nick"] not in m["name"].split()})
+    found.update({m["nick"]: m["name"] for m in map(_NICK_DASH_NAME.fullmatch, lines) if m})
     if author and (own := re.search(r"\bme\s*\(\s*@?([a-z][\w.-]{1,30})\s*\)", text)):
         found.setdefault(own[1], author)  # "and me (fatima)"
     return {nick: name for nick, name in found.items() if nick not in _ROLES}
@@ -402,10 +415,17 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str
         line = f"{said.group(1)}{aliases[said['nick']]} will" + line[said.end():]  # still quoted from IRC
     def named(match: re.Match[str]) -> str:
         handle = match.group(1)
-        if handle not in aliases or not (bare or match.group(0).startswith("@") or _unlike_a_word(handle, aliases[handle])):
+        if handle not in aliases or not (bare or match.group(0).startswith("@") or _unlike_a_word(handle, aliases[handle])
+                                         or _owner_position(line, match.start(), match.end())):
             return match.group(0)
         return aliases[handle]
     return re.sub(r"(?<![\w/.<-])@?([a-z][\w.-]{1,30})\b(?!\s*\()", named, line)
+
+
+def _owner_position(line: str, start: int, end: int) -> bool:
+    """Tell whether a word stands where a task's owner does: "ACTION alex: ...", "- kwame + jo: ...", "fiona to ..."."""
+    before = re.fullmatch(r"\s*(?:[-*•+=>]+\s+)?(?:(?:ACTION|AI|TODO)\b\s*:?\s*)?(?:@?[\w.-]+\s*(?:[+,&/]|and)\s*)*", line[:start])
+    return bool(before) and bool(re.match(r"\s*(?:[:+,&/]|and\s|to\s+[a-z]|will\s+[a-z]|--?\s)", line[end:]))
 
 
 def _unlike_a_word(handle: str, name: str) -> bool:
@@ -430,27 +450,29 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
             if bullet:
                 names += _split_names(bullet[1], author)
                 listed = True
-            elif match and not listed and ":" not in following and following.strip() and (
+            elif match and not listed and not re.match(r"\s*[*_]*[\w ]{1,25}[*_]*\s*:", following) and following.strip() and (
                     _WRAPPED_NAMES.match(following) or text.rstrip().endswith((",", "(", " and"))
                     or text.count("(") > text.count(")")):
                 text += " " + following.strip()  # the line wrapped, perhaps within a name
             elif following.strip() or listed or match:
                 break
         text = re.sub(r"\b(?:Prof|Dr|Mr|Mrs|Ms)\.\s*", "", text)
+        text = re.sub(r"[;,.]?\s*\b(?:guests?|also present|observers?|visitors?)\s*:\s*", ", ", text, flags=re.IGNORECASE)
         names += _split_names(re.split(r"(?<=[\w)])[.;]\s", text)[0], author)
     present = tuple(dict.fromkeys(names)) or _attendees_in_prose(lines, author)
     # "Marek Novák (mnovak) from Nova joined us for ...": a guest the list leaves out
-    joined = (match["name"] for match in _JOINED.finditer(" ".join(line.strip() for line in lines)))
+    joined = (match["name"] or match["guest"] for match in _JOINED.finditer(" ".join(line.strip() for line in lines)))
     return tuple(dict.fromkeys(present + tuple(joined))) if present else ()
 
 
 _JOINED = re.compile(rf"(?P<name>[{_CAPITAL}][\w'’-]+\s+{_NAME})(?:\s*\([^)]*\))?(?:\s+from\s+[\w ]{{1,30}}?)?\s+(?:also\s+)?joined\s+"
-                     rf"(?:us|the\s+(?:call|meeting|session)|late|partway|for)\b")
+                     rf"(?:us|the\s+(?:call|meeting|session)|late|partway|for)\b|"
+                     rf"\b(?:we were|were|was) joined by (?P<guest>[{_CAPITAL}][\w'’-]+\s+{_NAME})")
 
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
-                       r"few of us|those present|of us|regulars were|attendees were|signed in|it was me)\b"
+                       r"few of us|those present|of us|regulars were|attendees were|signed in|it was me|we were)\b"
                        r"(?:[^.:]{0,90}?:\s*(?P<listed>[^.:]+)|[^.:()]{0,60}?(?:\(\s*(?P<inner>[^)]+)\)|\s+(?=(?-i:[A-Z]))(?P<names>[^.:]+)))",
                        re.IGNORECASE)
 
@@ -477,7 +499,12 @@ def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
 def _split_names(text: str, author: str = "") -> list[str]:
     """Return the names in "Jane Okafor (chair), Ravi Menon and me (Mei Lin, notes)" (and "samb (Samira Benali)")."""
     text = _NICK_THEN_NAME.sub(lambda match: match["name"], text)
+    # "tariq - Tariq Mahmood", which reads "Tariq Mahmood - Tariq Mahmood" once the nick is known
+    text = re.sub(rf"\A\s*(?:@?[\w.-]+|(?P<name>{_NAME}))\s+(?:--?|[–—])\s+(?=(?P=name)\s*\Z|{_NAME}\s*\Z)", "", text)
+    text = _SHORT_THEN_NAME.sub(lambda m: m["name"] if m["nick"] not in m["name"].split() else m[0], text)  # "Wojtek (Wojciech Zieliński)"
     text = re.sub(r"\bme\s*\(\s*([^,)]+)[^)]*\)", r"\1", text)  # "me (Ximena Quispe, taking notes)"
+    if author:  # "Kasia Zielińska (me)", "Funmi (me, notes)": the writer, by the name the message is sent with
+        text = re.sub(rf"{_NAME}\s*\(\s*(?:me|myself)\b[^)]*\)", author, text)
     text = re.sub(rf"\b({_NAME})\s*\(([{_CAPITAL}][\w'’-]+)\)",  # "Björn (Lindqvist)"
                   lambda m: m[0] if m[2].casefold() in _ROLES else f"{m[1]} {m[2]}", text)
     text = re.sub(r"\([^)]*\)|<[^>]*>|\b(?:Prof|Dr|Mr|Mrs|Ms)\.?\s+", "", text)
@@ -500,6 +527,10 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
     nested_under = -1  # the indent of a section headed inside a list ("  - AIs:"), which a line left of it ends
     for number, line in enumerate(lines, 1):
         following = lines[number] if number < len(lines) else ""
+        if _TABLE_RULE.fullmatch(line):
+            continue  # "-------+------": a table's rule, not text
+        if section == "actions" and (row := _TABLE_ROW.fullmatch(line)):  # "Stefan | sign venue contract | 21.10."
+            line = f"- {row['task']} (owner: {row['owners']}{'; due ' + row['due'] if row['due'] else ''})"
         if nested_under >= 0 and line.strip() and _indent(line) <= nested_under:
             section, listed, nested_under = "narrative", False, -1
         heading = _heading(line, following, in_list=section != "narrative")
@@ -538,10 +569,10 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
             paragraph, listed = [(number, bullet[1])], True
         elif line.strip():
             if paragraph and section == "actions" and _indent(line) <= _indent(lines[paragraph[0][0] - 1]) and (
-                    _OWNER_STARTS.match(line) or re.match(r"\s*(?:who|owners?)\s*:", line, re.IGNORECASE)):
+                    _OWNER_STARTS.match(line) or re.match(r"\s*(?:who|owners?\s*:|\()", line, re.IGNORECASE)):
                 yield from _flushed(current, paragraph, topic_line)  # each line of an unbulleted list of actions
                 paragraph = []
-            if paragraph and not _WRAPS.search(paragraph[-1][1]) and (_OWNER_STARTS.match(line) or (
+            if paragraph and not _wraps(paragraph[-1][1], line) and (_OWNER_STARTS.match(line) or (
                     current != section and _SOMEONE_SAYS.match(line))):
                 # "<samb> I'll draft ...\n obrandt to collect ...", "AI: Paolo to circulate ...\nPaolo also asked ..."
                 yield from _flushed(current, paragraph, topic_line)
@@ -555,12 +586,25 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
 
 
 # How a line ends when its sentence goes on to the next: "... and", "... asked", "... about the".
-_WRAPS = re.compile(r"(?:[,(/-]|\b(?:and|or|that|asked|with|to|by|the|a|an|of|for|on|in|at|from|about|into|our|their|his|her|its))\Z")
+_WRAPS = re.compile(rf"(?:[,(/-]|\b(?:and|or|that|asked|with|to|by|the|a|an|of|for|on|in|at|from|about|into|our|their|his|her|its))\Z")
+def _wraps(before: str, line: str) -> bool:
+    """Tell whether a sentence goes on from one line to the next: "... asked" or "María" then "José will ..."."""
+    return bool(_WRAPS.search(before) or (re.search(rf"\b[{_CAPITAL}][\w'’-]*\Z", before)
+                                          and re.match(rf"\s*[{_CAPITAL}][a-z\u00C0-\u024F]", line)))
+
+
 # A line that starts a sentence about someone: "Paolo also asked ...", "Sofía reported ...".
 _SOMEONE_SAYS = re.compile(rf"\s*{_NAMES}\s+(?:also\s+|then\s+)?(?:said|asked|noted|reported|presented|mentioned|explained|raised|"
                            rf"suggested|proposed|wondered|thinks|wants|will|would|could|should|has|had|was|is)\b")
 # A line of a paragraph that starts a new assignment: "Olaf Brandt to collect ...", "Kaito will write ...".
 _OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z])")
+
+
+# A table of action items: its header "Who | What | When" (or in columns) and its rules "----+----".
+_TABLE_HEADER = re.compile(r"\s*\|?\s*(?:who|owners?)\s*(?:\||\s{2,})\s*(?:what|tasks?|actions?)\b.*", re.IGNORECASE)
+_TABLE_ROW = re.compile(rf"\s*\|?\s*(?P<owners>{_NAMES})\s*(?:\||\s{{2,}})\s*(?P<task>[^|]*?[^|\s])"
+                        rf"(?:\s*(?:\||\s{{2,}})\s*(?P<due>[^|]*?))?\s*\|?\s*")
+_TABLE_RULE = re.compile(r"\s*[-=:]+(?:\s*[+|]\s*[-=:]+)+\s*\|?\s*")
 
 
 def _indent(line: str) -> int:
@@ -577,6 +621,8 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
         if _is_heading(line, pattern):
             match = pattern.fullmatch(line)
             return section, match.group(2).strip() if match else ""
+    if _TABLE_HEADER.fullmatch(line):
+        return "actions", ""  # "Who | What | When": the rows below are action items
     if _AGENDA.fullmatch(line) and len(line) < 40:
         return "agenda", ""
     if _ATTENDEES_HEADING.fullmatch(line):
@@ -586,8 +632,9 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
     topic = _TOPIC.match(line)
     if topic and in_list and re.match(r"\s*\d", line):
         return None
-    if topic and not line.rstrip().endswith((".", ",", ";")) and len(topic[1].split()) <= 10:
-        return "topic", topic[1].strip()
+    title = topic and (topic[1] or topic[2])
+    if title and not line.rstrip().endswith((".", ",", ";")) and len(title.split()) <= 10:
+        return "topic", title.strip()
     return None
 
 
@@ -625,16 +672,16 @@ _UNDER_WAY = re.compile(r"(?:[:(]|--|[–—-])\s*(?:still\s+)?(?:in progress|on
                         r"still open|pending|not (?:yet )?started|no progress)\b", re.IGNORECASE)
 
 
-_SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"(])")
+_SENTENCE_END = re.compile(rf"[.!?;](?=\s+[{_CAPITAL}\"(])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\.\Z")
 
 
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
 _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|(?:he|she)\s+will\b)|\s+and\s+(?=I'll\b|I will\b)|"
-                           rf"\s+and\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
+                           rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
@@ -686,7 +733,8 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
     """Return the action a rule finds in text, with owners matched to the attendees."""
     if _CONDITIONAL.match(text):
         return None
-    text = re.sub(r"\A\s*(?:also|then|finally|and)\s*,?\s+", "", _WHEN_CLAUSE.sub("", _cleaned(text)), flags=re.IGNORECASE)
+    text = re.sub(r"\A\s*(?:=>|->|→)?\s*(?:(?:also|then|finally|and)\s*,?\s+)?", "", _WHEN_CLAUSE.sub("", _cleaned(text)), flags=re.IGNORECASE)
+    text = re.sub(r"\s*\((?:who|which|whom)\b[^)]*\)", "", text)  # "Mehmet (who volunteered ...) will ..."
     text = re.sub(r"\A(?:me|myself)\s*(?:[:–—]|\s-)\s*(?:I(?:'ll|’ll| will)\s+)?", "I'll ", text)  # "me: I'll update ..."
     text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"(?:(?i:assigned\s+to|owner)\s+)?{_NAMES}\s*:", text) else text
     # "As discussed at the end of the call, I'll send ...": the task follows the opening phrase.
@@ -695,11 +743,12 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
         match = pattern.match(text) or pattern.match(opened) or pattern.match(_from_person(text, attendees))
         if match is None:
             continue
-        owners = (author,) if match["owners"] == "I" and author else _owners(match["owners"], attendees)
+        owners = _owners(match["owners"], attendees, author)
         if allowed and any(owner not in allowed for owner in owners):
             continue  # a company or someone who was not there: an aside, not an assignment
         if owners:
-            task, due = _due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", match["task"])), day)
+            task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})[^)]*\)", "", match["task"])  # "(they still show the old installer)"
+            task, due = _due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", task)), day)
             stated = match.groupdict().get("due")
             if stated and due is None:
                 due = _due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
@@ -724,9 +773,10 @@ def _from_person(text: str, people: tuple[str, ...]) -> str:
     return text
 
 
-def _owners(written: str, attendees: tuple[str, ...]) -> tuple[str, ...]:
-    """Return the people in "Jane and Ravi", by their full names when the attendees list has them; () if nobody."""
+def _owners(written: str, attendees: tuple[str, ...], author: str = "") -> tuple[str, ...]:
+    """Return the people in "Jane and Ravi" (or "Wolfgang and I"), by their full names when known; () if nobody."""
     names = [name.strip() for name in re.split(r"\s*(?:,|\band\b|&|/|\+)\s*", written) if name.strip()]
+    names = [author if name in ("I", "me") and author else name for name in names]
     if not names or any(name.split()[0].casefold() in _NOBODY for name in names):
         return ()
     return tuple(_full_name(name, attendees) for name in names)
@@ -786,6 +836,10 @@ def _cleaned(text: str) -> str:
 
 def _due(task: str, day: date | None) -> tuple[str, date | None]:
     """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
+    task = re.sub(r",?\s+(?:this week|this month|soon|asap|shortly)\s*\.?\Z", "", task)  # vague: no date
+    # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)": a date in brackets at the end
+    task = task if _DUE.search(task) else re.sub(r"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|[^)]*\d[^)]*|(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\)\s*\.?\Z",
+                  lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)
     match = _DUE.search(task)
     if match is None:
         return task.strip().rstrip(".").strip(), None
@@ -796,9 +850,14 @@ def _due(task: str, day: date | None) -> tuple[str, date | None]:
 
 def _due_date(when: str, day: date | None) -> date | None:
     """Return the day a due phrase names, counted from the meeting's day."""
-    when = when.casefold().removeprefix("the ").strip()
+    when = re.sub(r"\A(?:the|our|this)\s+", "", when.casefold()).strip()
     if re.fullmatch(r"\d{4}-\d\d-\d\d", when):
         return date.fromisoformat(when)
+    if day and (dotted := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})?", when)):  # "21.10.": day and month
+        try:
+            return date(int(dotted[3] or day.year), int(dotted[2]), int(dotted[1]))
+        except ValueError:
+            return None
     if day is None or when.startswith("next meeting") or when.startswith("next call"):
         return None
     if when.startswith("tomorrow"):
@@ -826,11 +885,9 @@ def _due_date(when: str, day: date | None) -> date | None:
         return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
     if when == "next week":
         return day + timedelta(days=7 - day.weekday())
-    weekday = re.fullmatch(r"(next\s+)?(\w+day)", when)
+    weekday = re.fullmatch(r"(?:next\s+)?(mon|tue|wed|thu|fri|sat|sun)(?:s|nes|rs|r|ur)?(?:day)?\.?", when)
     if weekday:
-        target = list(calendar.day_name).index(weekday[2].capitalize()) if weekday[2].capitalize() in calendar.day_name else None
-        if target is None:
-            return None
+        target = [name[:3].casefold() for name in calendar.day_name].index(weekday[1])
         return day + timedelta(days=(target - day.weekday() - 1) % 7 + 1)
     try:
         named = date_parser.parse(when, default=datetime(day.year, day.month, day.day)).date()

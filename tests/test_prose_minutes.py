@@ -255,3 +255,124 @@ Signed: me (fatima)
         ("update the prospectus", ("Zainab Bello",)),
         ("send the reminder", ("Fatima Al-Sayed",)),
     ]
+
+
+def items_of(body: str, author: str = "Giulia Bernardini") -> list[tuple[str, str, tuple[str, ...], date | None]]:
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author=author)
+    return [(i.kind, i.text, i.owners, i.due) for i in minutes.items]
+
+
+def test_a_table_of_who_what_when_and_guests_on_the_present_line() -> None:
+    body = """Present: Giulia Bernardini (chair, minutes), Stefan Müller, Amara Nwosu,
+Pedro Alves, Yuki Tanaka; guest: Claire Fontaine (venue coordinator,
+Kulturhaus Nord)
+
+Topic 1: Venue
+Claire will send the final contract version to Stefan this week.
+
+Overview:
+
+Who          | What                                     | When
+-------------+------------------------------------------+-----------
+Stefan       | sign venue contract                      | 21.10.
+Yuki         | sponsor prospectus, new prices           | Fri
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Giulia Bernardini")
+    assert minutes.attendees[-2:] == ("Yuki Tanaka", "Claire Fontaine")
+    assert items_of(body) == [
+        ("action", "send the final contract version to Stefan", ("Claire Fontaine",), None),  # "this week" is vague
+        ("action", "sign venue contract", ("Stefan Müller",), date(2024, 10, 21)),
+        ("action", "sponsor prospectus, new prices", ("Yuki Tanaka",), date(2024, 3, 15)),
+    ]
+
+
+def test_reviewed_items_are_not_new_and_lowercase_owners_stand_where_owners_do() -> None:
+    body = """present: Dmitri Volkov (notes), Alex Romero, Kwame Mensah, Johanna Berg ("jo")
+
+Agenda
+
+1. Action items from last meeting
+   * Alex to renew the code signing certificate - DONE
+   * Kwame to draft the LTS policy: in progress
+
+2. arm64 build hosts
+   - agreed to accept the arm64 offer
+   - ACTION kwame + jo: rack and provision the arm64 boxes by end of
+     month
+   - ACTION alex: add disk usage alerting for all mirrors
+
+Action items
+[ ] Dmitri - send announcement to the list on mon
+[ ] Johanna Berg - update the runbook
+"""
+    found = items_of(body, author="Dmitri Volkov")
+    assert ("done", "Alex to renew the code signing certificate", (), None) in found
+    assert [(kind, text, owners) for kind, text, owners, _due in found if kind == "action"] == [
+        ("action", "rack and provision the arm64 boxes", ("Kwame Mensah", "Johanna Berg")),
+        ("action", "add disk usage alerting for all mirrors", ("Alex Romero",)),
+        ("action", "send announcement to the list on mon", ("Dmitri Volkov",)),
+        ("action", "update the runbook", ("Johanna Berg",)),
+    ]
+    assert ("decision", "accept the arm64 offer", (), None) in found
+
+
+def test_nick_lists_two_tasks_in_a_sentence_and_openings_before_an_owner() -> None:
+    body = """Attendees (add yourself: nick - name)
+ * tariq - Tariq Mahmood
+ * svolkov - Sergei Volkov
+ * hrv
+
+(hrv = Henrik Rasmussen-Vik, new contributor, welcome!!)
+
+svolkov will prepare the PMS patches and hrv will coordinate with the
+package manager authors. This year Tariq will draft the project list.
+Wolfgang and I will update the election guide before nominations open on 1 April.
+Wolfgang Steiner joined late.
+
+TODO
+- me: I'll book the AV kit
+"""
+    assert [(text, owners, due) for _kind, text, owners, due in items_of(body, author="Ana Sofía Restrepo")] == [
+        ("prepare the PMS patches", ("Sergei Volkov",), None),
+        ("coordinate with the package manager authors", ("Henrik Rasmussen-Vik",), None),
+        ("draft the project list", ("Tariq Mahmood",), None),
+        ("update the election guide", ("Wolfgang Steiner", "Ana Sofía Restrepo"), date(2024, 4, 1)),
+        ("book the AV kit", ("Ana Sofía Restrepo",), None),
+    ]
+
+
+def test_subjects_and_decisions_that_mark_minutes_even_when_a_sentence_wraps() -> None:
+    assert looks_like_minutes("infra mtg notes 26/3", "present: Dmitri Volkov, Alex Romero\n\n1. mirrors\n2. certs\n")
+    assert looks_like_minutes("Docs sprint wrap-up (Sat 15 Oct)", "TODO\n- Marcus: add a Vale rule\n")
+    assert looks_like_minutes("Steering committee update: trademark policy", "We went through the comments. The\n"
+                              "committee approved the policy with one change.\n")
+    assert not looks_like_minutes("Re: infra mtg notes 26/3", "present: Dmitri Volkov, Alex Romero\n\n1. a\n2. b\n")
+
+
+def test_labels_inside_paragraphs_and_lines_that_end_an_entry() -> None:
+    body = """Present: Mirjam de Vries, Paolo Bianchi, Lucía Martín, Marek Nowak, Marta Kowalczyk
+
+== 1. CVE in the image parsing lib ==
+Lucía confirmed we're affected. Agreed: we ship 4.1.3 as a security
+release with just this fix.
+- Code of conduct: agreed that we'll have a named CoC contact at every
+  event.
+
+== 2. Budget ==
+AI: Paolo to circulate the revised budget draft to the board by 2022-09-30
+Paolo also asked whether the travel policy needs revisiting.
+bug 678123: Marek agreed to draft a text for the appeal process.
+bug 680001: no action needed.
+
+== Actions ==
+- Marta: update the release schedule page (9 June)
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Mirjam de Vries")
+    assert minutes.topics == ("CVE in the image parsing lib", "Budget")
+    assert [(i.kind, i.text, i.owners, i.due) for i in minutes.items] == [
+        ("decision", "we ship 4.1.3 as a security release with just this fix", (), None),
+        ("decision", "we'll have a named CoC contact at every event", (), None),
+        ("action", "circulate the revised budget draft to the board", ("Paolo Bianchi",), date(2022, 9, 30)),
+        ("action", "draft a text for the appeal process", ("Marek Nowak",), None),
+        ("action", "update the release schedule page", ("Marta Kowalczyk",), date(2024, 6, 9)),
+    ]
