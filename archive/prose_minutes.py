@@ -55,6 +55,9 @@ _BULLET = re.compile(r"\s*(?:(?:[-*•+]|\d+[.)]|[a-z][.)])\s+|(?=\[[ xX✓✔]?
 _CAPITAL = "A-ZÀ-ÖØ-Þ\u0100-\u024F"  # Latin Extended-A and -B mix cases, but names in it start with capitals
 _NAME = rf"[{_CAPITAL}][\w'’.-]*(?:\s+(?:de|da|van|von|der|del|la|le|[{_CAPITAL}][\w'’.-]*)){{0,3}}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/|\+)\s*{_NAME})*"
+# Last words of the names of companies and bodies, which take on no tasks in minutes ("Brightline Analytics agreed to ...").
+_ORGANISATIONS = frozenset("""analytics inc ltd llc gmbh labs lab foundation corp corporation company systems technologies
+software university institute group team project committee board council association society agency services""".split())
 # Words that begin sentences the way names do, but are nobody.
 _NOBODY = frozenset("""the a an we i you he she they it this that there someone somebody everyone everybody all
 nobody anyone board committee team group meeting council tc project foundation community also then next after
@@ -153,7 +156,7 @@ _DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
                   r"\d{1,2}\.\d{1,2}\.(?:\d{4})?|end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
                   r"november|december)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
-                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'.-]+\s+)?(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline)|(?:[\w'.-]+\s+){1,3}(?:opens?|closes?|starts?|begins?|ends?|lifts?)(?=\s+on\s)|"
+                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'.-]+\s+){0,2}(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline)|(?:[\w'.-]+\s+){1,3}(?:opens?|closes?|starts?|begins?|ends?|lifts?)(?=\s+on\s)|"
                   r"(?:next\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)\b\.?)|tomorrow|"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
                   r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
@@ -227,7 +230,10 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     people = attendees + tuple(name for name in _mentioned_names(lines)  # "Mei Ling" mentioned is Mei Ling Tan, who attended
                                if not any(f" {name} " in f" {attendee} " for attendee in attendees))
     # When the minutes say who was there, only they (and the writer) take on tasks in it.
-    allowed = attendees + ((author,) if author else ()) if len(attendees) >= 2 else ()
+    absent = " ".join(match[2] for line in lines if (match := _ABSENT.match(line)))
+    allowed = attendees + ((author,) if author else ()) + tuple(  # and people named in full who sent no regrets
+        name for name in people if name.split()[0] not in absent and name.split()[-1].casefold() not in _ORGANISATIONS
+    ) if len(attendees) >= 2 else ()
     topics: list[str] = []
     found: list[ExtractedItem] = []
     day = date.date() if date else None
@@ -245,7 +251,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
                                             r"(?P<will>'ll|’ll)\s+)", text)):
             text = subject + (" will " if pronoun["will"] else " ") + text[pronoun.end():]  # "Radovan said ... He will move ...": Radovan will
         item = _entry_item(section, text, people, day, author, allowed)
-        subject = next((person for person in people if text.startswith(person.split()[0] + " ")), None)
+        subject = _first_person(text, people) or (subject if section == "narrative" and not item else None)
         if motion and motion[1] == topic_line and item is None and (verdict := _VERDICT.search(text)):
             if verdict["verdict"].casefold() not in _FAILED:
                 item = ("decision", motion[0], (), None, "prose: motion carried")
@@ -257,6 +263,13 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
         if proposed := _motion(text):
             motion = (proposed, topic_line)
     return ProseMinutes(attendees, tuple(topics), tuple(_once_each(found)))
+
+
+def _first_person(text: str, people: tuple[str, ...]) -> str | None:
+    """Return the person a sentence names first ("Before he dropped off, Wojtek raised ..." names Wojtek)."""
+    named = [(found.start(), person) for person in people
+             if (found := re.search(rf"(?<![\w-]){re.escape(person.split()[0])}(?![\w-])", text))]
+    return min(named)[1] if named else None
 
 
 def _once_each(found: list[ExtractedItem]) -> list[ExtractedItem]:
@@ -368,6 +381,8 @@ def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
     found.update({m["nick"]: m["name"] for m in map(_NICK_DASH_NAME.fullmatch, lines) if m})
     if author and (own := re.search(r"\bme\s*\(\s*@?([a-z][\w.-]{1,30})\s*\)", text)):
         found.setdefault(own[1], author)  # "and me (fatima)"
+    if author and (own := re.search(rf"\b({_NAME})\s*\(\s*(?:me|myself)\b", text)):
+        found.setdefault(own[1].split()[0], author)  # "Funmi (me, notes)", "Kasia Zielińska (me)"
     return {nick: name for nick, name in found.items() if nick not in _ROLES}
 
 
@@ -419,7 +434,7 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str
                                          or _owner_position(line, match.start(), match.end())):
             return match.group(0)
         return aliases[handle]
-    return re.sub(r"(?<![\w/.<-])@?([a-z][\w.-]{1,30})\b(?!\s*\()", named, line)
+    return re.sub(r"(?<![\w/.<-])@?([A-Za-z][\w.-]{1,30})\b(?!\s*\()", named, line)
 
 
 def _owner_position(line: str, start: int, end: int) -> bool:
@@ -681,7 +696,7 @@ _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|
                            rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 

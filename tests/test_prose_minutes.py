@@ -376,3 +376,25 @@ bug 680001: no action needed.
         ("action", "draft a text for the appeal process", ("Marek Nowak",), None),
         ("action", "update the release schedule page", ("Marta Kowalczyk",), date(2024, 6, 9)),
     ]
+
+
+def test_nicknames_pronouns_and_people_named_in_full_who_were_not_listed() -> None:
+    body = """Present: Funmi (me, notes), Gabriel Sousa, Hannah Lindgren and, for the first
+half hour, Wojtek (Wojciech Zieliński).
+Regrets: Laura Kim
+
+Before he dropped off, Wojtek raised the signing key. He said he'd look into
+rotating the key, and whether we can publish it on the website.
+Maya Goldberg will check it against the contracting rules.
+Laura Kim will send the budget. Brightline Analytics agreed to pay for pizza again.
+
+Next steps
+* update the office hours calendar invite -- Funmi, no date
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Funmilayo Adeyemi")
+    assert minutes.attendees == ("Funmilayo Adeyemi", "Gabriel Sousa", "Hannah Lindgren", "Wojciech Zieliński")
+    assert [(i.text, i.owners) for i in minutes.items] == [
+        ("look into rotating the key", ("Wojciech Zieliński",)),
+        ("check it against the contracting rules", ("Maya Goldberg",)),  # named in full, sent no regrets
+        ("update the office hours calendar invite", ("Funmilayo Adeyemi",)),
+    ]
