@@ -27,7 +27,7 @@ _SUBJECT = re.compile(
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
 # "Present:", "Voting members present (5):", "Also present:", "Guests:", "On the call:".
 _ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Za-z]+\s+){0,2}?(attendees|attendance|attending|present|participants|"
-                        r"in attendance|people present|who was there|who attended|on the call|guests?)"
+                        r"in attendance|people present|who was there|who attended|on the call|guests?|here|took part|around the table)"
                         r"(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)", re.IGNORECASE)
 # "## Attendees" or "Attendance" alone on its line, with the people listed below it.
 _ATTENDEES_HEADING = re.compile(r"\s*(?:#+\s*)?(?:attendees|attendance|present|participants|in attendance|who was there)"
@@ -53,7 +53,7 @@ _BULLET = re.compile(r"\s*(?:(?:[-*•+]|\d+[.)]|[a-z][.)])\s+|(?=\[[ xX✓✔]?
 
 # A person as minutes name them: one to three capitalised words ("Jane", "Jane Okafor", "Ana de Souza").
 _CAPITAL = "A-ZÀ-ÖØ-Þ\u0100-\u024F"  # Latin Extended-A and -B mix cases, but names in it start with capitals
-_NAME = rf"[{_CAPITAL}][\w'’.-]*(?:\s+(?:de|da|van|von|der|del|la|le|[{_CAPITAL}][\w'’.-]*)){{0,3}}"
+_NAME = rf"[{_CAPITAL}][\w'’.-]*(?:\s+(?:de|da|dos|das|du|di|van|von|der|del|la|le|ter|ten|bin|ibn|[{_CAPITAL}][\w'’.-]*)){{0,3}}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/|\+)\s*{_NAME})*"
 # Last words of the names of companies and bodies, which take on no tasks in minutes ("Brightline Analytics agreed to ...").
 _ORGANISATIONS = frozenset("""analytics inc ltd llc gmbh labs lab foundation corp corporation company systems technologies
@@ -81,7 +81,8 @@ _ACTION_SENTENCES = (
     ("prose: NAME will", re.compile(rf"(?P<owners>{_NAMES})\s+(?:(?:also|then|now|kindly)\s+)?(?:will|shall|is to|are to)\s+"
                                     rf"(?!be\b|not\b|have\b|need\b)(?P<task>.+)")),
     ("prose: assigned to NAME", re.compile(rf"(?i:assigned\s+to|owner)\s+(?P<owners>{_NAMES})\s*[:–—]\s*(?P<task>.+)")),
-    ("prose: asked NAME to", re.compile(rf"(?:[Ww]e|[Tt]he \w+|[Ii])\s+(?:also\s+)?asked\s+(?P<owners>{_NAMES})\s+to\s+(?P<task>.+)")),
+    ("prose: asked NAME to", re.compile(rf"(?:[Ww]e|[Tt]he \w+|[Ii])(?:'ll|’ll|\s+will)?\s+(?:also\s+)?ask(?:ed)?\s+(?P<owners>{_NAMES})\s+to\s+"
+                                        rf"(?P<task>.+)")),
     ("prose: action on NAME", re.compile(rf"(?:ACTION|[Aa]ction|AI)\s+(?:on|for)\s+(?P<owners>{_NAMES})\s*(?::|to)\s+(?P<task>.+)")),
 )
 _NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),
@@ -95,10 +96,11 @@ _ACTION_ENTRIES = (
     ("action list: NAME: task", re.compile(rf"(?P<owners>{_NAMES})\s*(?:[:–—]|\s--?)\s+(?P<task>.+)")),
     ("action list: [NAME] task", re.compile(rf"\[(?P<owners>{_NAMES})\]\s*[:–—-]?\s*(?P<task>.+)")),
     ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?:{_OWNER_LABEL}\s*:?\s*)?(?P<owners>{_NAMES})"
-                                            rf"(?:\s*[,;]\s*(?P<due>[^)]*))?\)\s*\.?\Z")),
+                                            rf"(?:\s*[,;]\s*(?P<due>[^)]*))?\)(?:\s+(?P<after>(?:by|before|due|until)\s.+?))?\s*\.?\Z")),
     ("action list: task, owner: NAME", re.compile(rf"(?P<task>.+?)[.,;]?\s+{_OWNER_LABEL}\s*:\s*(?P<owners>{_NAMES})"
                                                   rf"(?:\s*[,;]\s*(?P<due>.*?))?\s*\.?\Z")),
-    ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+[–—-]{{1,2}}\s+(?P<owners>{_NAMES})(?:\s*,\s*(?P<due>.+?))?\s*\.?\Z")),
+    ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+(?:[–—-]{{1,2}}>?|→|=>)\s+(?P<owners>{_NAMES})(?:\s*,\s*(?P<due>.+?))?\s*\.?\Z")),
+    ("action list: task [NAME]", re.compile(rf"(?P<task>.+?)\s*\[(?P<owners>{_NAMES})\]\s*\.?\Z")),
     # "Who: Mei Ling  What: sign the contract  When: 20 January", "Owner: Sarah Goldberg - Forward ... Due: 2024-05-10"
     ("action list: who/what/when", re.compile(r"(?i:who)\s*:\s*(?P<owners>[^:]+?)\s+(?i:what)\s*:\s*(?P<task>.+?)"
                                               r"(?:\s+(?i:when)\s*:\s*(?P<due>.+?))?\s*\.?\Z")),
@@ -139,7 +141,7 @@ _DECISION_SENTENCES = (
         r"\b(?:the\s+)?motion\s+to\s+(?P<what>.+?)\s+(?:was\s+)?(?:carried|passed|approved|adopted)\b", re.IGNORECASE)),
 )
 # Sentences that talk about deciding without a decision: future votes, open questions, failures.
-_NOT_DECIDED = re.compile(r"\A(?:none|nothing|n/a|tbd)\b|\b(will vote|to vote on|no decision|not (?:yet )?(?:decided|agreed)|did not agree|"
+_NOT_DECIDED = re.compile(r"\A(?:none|nothing|n/a|tbd)\b|\b(lazy consensus|will vote|to vote on|no decision|not (?:yet )?(?:decided|agreed)|did not agree|"
                           r"didn't agree|could not agree|couldn't agree|undecided|postponed|deferred|tabled)\b|\?\s*\Z",
                           re.IGNORECASE)
 # "In November the PMC voted to ...", "Noor mentioned that last year the SIG agreed to ...": an earlier decision, reported.
@@ -180,7 +182,16 @@ def looks_like_minutes(subject: str, body: str) -> bool:
         "decided": bool(_GROUP_DECIDED.search(" ".join(lines))),
     }
     count = sum(signals.values())
-    return count >= 1 if _SUBJECT.search(subject) else signals["attendees"] and count >= 2
+    if _SUBJECT.search(subject):
+        return count >= 1
+    if _MEETING_WORD.search(subject):  # "organisers meet notes", "SIG Node weekly - notes", "community call #14"
+        return count >= 2 or (signals["attendees"] and count >= 1)
+    return signals["attendees"] and count >= 2
+
+
+# A word of a subject that names a meeting or its notes, though not in the way _SUBJECT knows.
+_MEETING_WORD = re.compile(r"\b(?:notes|minutes|recap|summary|report|readout|sync|standup|stand-up|meet|meeting|mtg|call(?!\s+for)|"
+                           r"council|board|committee|weekly|monthly)\b", re.IGNORECASE)
 
 
 def _title_count(body: str) -> int:
@@ -223,6 +234,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     lines = _paired_owner_lines(_own_lines(body))
     aliases = _nick_aliases(lines, author)
     lines = [_with_names(line, aliases) for line in lines]
+    lines = _with_role_holders(lines)
     attendees = _attendees(lines, author)
     # Handles nobody spelled out ("@nomvula", "pdvorak") are guessed from the attendees' names.
     handles = _guessed_handles(attendees + ((author,) if author else ()))
@@ -321,7 +333,7 @@ _DECISION_LABEL = re.compile(r"[*_]*(?:agreed|decided|decision|resolved|resoluti
 _MARKERS = ((re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:agreed|accepted)\s+", re.IGNORECASE), r"\1- Agreed: "),
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#action\s+", re.IGNORECASE), r"\1- Action: "),
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:info|link|idea|topic)\s+", re.IGNORECASE), r"\1- "),
-            (re.compile(r"\b(?:AI|TODO)\s*\(([^)]{2,60})\)\s*:\s*(.+)"), r"AI: \2 (owner: \1)"))
+            (re.compile(r"\b(?:AI|TODO)\s*\(([^)]{2,60})\)\s*[*_]*\s*:\s*[*_]*\s*(.+)"), r"AI: \2 (owner: \1)"))
 
 
 def _paired_owner_lines(lines: list[str]) -> list[str]:
@@ -367,7 +379,7 @@ _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*
 # "hkaur is Harpreet Kaur", "hrv = Henrik Rasmussen-Vik", "* tariq - Tariq Mahmood", "Wojtek (Wojciech Zieliński)".
 _NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30})(?: is|\s*=) (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
 # "* tariq - Tariq Mahmood": a line of a list of who is who.
-_NICK_DASH_NAME = re.compile(r"\s*(?:[-*•+]\s+)?@?(?P<nick>[a-z][\w.-]{1,30})\s+(?:--?|[–—])\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})\s*")
+_NICK_DASH_NAME = re.compile(rf"\s*(?:[-*•+]\s+)?@?(?P<nick>[a-z][\w.-]{{1,30}})\s+(?:--?|[–—])\s+(?P<name>{_NAME})\s*(?:\([^)]*\))?\s*")
 _SHORT_THEN_NAME = re.compile(r"(?<![\w'’.-] )(?<![\w'’.-])(?P<nick>[A-Z][a-z]{2,15})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})\s*\)")
 
 
@@ -384,6 +396,20 @@ def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
     if author and (own := re.search(rf"\b({_NAME})\s*\(\s*(?:me|myself)\b", text)):
         found.setdefault(own[1].split()[0], author)  # "Funmi (me, notes)", "Kasia Zielińska (me)"
     return {nick: name for nick, name in found.items() if nick not in _ROLES}
+
+
+# "Samuel Okonjo-Reyes (Treasurer)", "Daniel Kaplan (Counsel; items 4 and 5 only)": who holds a role the minutes name them by.
+_ROLE_HOLDER = re.compile(rf"(?P<name>{_NAME})\s*\(\s*(?P<role>(?i:chair|co-chair|treasurer|secretary|president|vice[- ]president|"
+                          rf"executive director|counsel|general counsel|ptl|host|facilitator|release manager|coordinator))\s*[;,)]")
+
+
+def _with_role_holders(lines: list[str]) -> list[str]:
+    """Return lines with a role written capitalised ("The Treasurer presented ...", "Counsel to review ...") as its holder's name."""
+    holders = {match["role"].casefold(): match["name"] for match in _ROLE_HOLDER.finditer(" ".join(lines))}
+    if not holders:
+        return lines
+    pattern = re.compile(r"(?<!\()\b(?:[Tt]he\s+)?(" + "|".join(re.escape(role.title()) for role in holders) + r")\b(?!\s*[;,)]|['’]s\b)")
+    return [pattern.sub(lambda match: holders[match[1].casefold()], line) for line in lines]
 
 
 # What minutes put in parentheses after a name that is a role, not a nick: "Sofia Rossi (notes)".
@@ -468,11 +494,13 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
             elif match and not listed and not re.match(r"\s*[*_]*[\w ]{1,25}[*_]*\s*:", following) and following.strip() and (
                     _WRAPPED_NAMES.match(following) or text.rstrip().endswith((",", "(", " and"))
                     or text.count("(") > text.count(")")):
-                text += " " + following.strip()  # the line wrapped, perhaps within a name
+                # the line wrapped, perhaps within a name; or names stand one to a line in a column
+                text += (", " if _indent(following) >= 8 and text.rstrip()[-1:] not in ",(" else " ") + following.strip()
             elif following.strip() or listed or match:
                 break
         text = re.sub(r"\b(?:Prof|Dr|Mr|Mrs|Ms)\.\s*", "", text)
         text = re.sub(r"[;,.]?\s*\b(?:guests?|also present|observers?|visitors?)\s*:\s*", ", ", text, flags=re.IGNORECASE)
+        text = re.sub(r"\([^)]*\)", lambda inner: inner[0].replace(";", ",").replace(". ", " "), text)  # "(Counsel; items 4 and 5)"
         names += _split_names(re.split(r"(?<=[\w)])[.;]\s", text)[0], author)
     present = tuple(dict.fromkeys(names)) or _attendees_in_prose(lines, author)
     # "Marek Novák (mnovak) from Nova joined us for ...": a guest the list leaves out
@@ -508,6 +536,7 @@ def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
     """Return the full names ("Valentina Greco") the minutes mention anywhere, for first names to resolve to."""
     found = re.findall(r"\b[A-Z][a-z\u00C0-\u024F'’]+(?:-[A-Z]?[a-z\u00C0-\u024F'’]+)* (?:(?:de|da|van|von|der) )?[A-Z][\w'’-]+",
                        "\n".join(lines))
+    found = [re.sub(r"['’]s\Z", "", name) for name in found]  # "Zsófia Tóth's report" names Zsófia Tóth
     return tuple(dict.fromkeys(name for name in found if name.split()[0].casefold() not in _NOBODY))
 
 
@@ -610,7 +639,8 @@ def _wraps(before: str, line: str) -> bool:
 
 # A line that starts a sentence about someone: "Paolo also asked ...", "Sofía reported ...".
 _SOMEONE_SAYS = re.compile(rf"\s*{_NAMES}\s+(?:also\s+|then\s+)?(?:said|asked|noted|reported|presented|mentioned|explained|raised|"
-                           rf"suggested|proposed|wondered|thinks|wants|will|would|could|should|has|had|was|is)\b")
+                           rf"suggested|proposed|wondered|thinks|wants|will|would|could|should|has|had|was|is|volunteered|"
+                           rf"agreed|offered)\b")
 # A line of a paragraph that starts a new assignment: "Olaf Brandt to collect ...", "Kaito will write ...".
 _OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z])")
 
@@ -665,6 +695,16 @@ def _flushed(section: str, paragraph: list[tuple[int, str]], topic_line: int) ->
         for number, sentence in _sentences(paragraph):
             yield section, number, sentence, topic_line
         return
+    if section == "actions":  # one entry, unless a sentence in it starts another person's task
+        entries: list[tuple[int, str]] = []
+        for number, sentence in _sentences(paragraph):
+            if entries and not (_OWNER_STARTS.match(sentence) or _SOMEONE_SAYS.match(sentence)):
+                entries[-1] = (entries[-1][0], f"{entries[-1][1]} {sentence}")
+            else:
+                entries.append((number, sentence))
+        for number, entry in entries:
+            yield section, number, entry, topic_line
+        return
     if section != "narrative":
         yield section, paragraph[0][0], " ".join(text for _number, text in paragraph), topic_line
         return
@@ -675,15 +715,15 @@ def _flushed(section: str, paragraph: list[tuple[int, str]], topic_line: int) ->
 # In a list that is not headed as action items, only the layouts that say plainly who owns a task:
 # "[Ana] send the survey", "send the survey (Ana)", "Ana to send the survey", and sentences.
 _LIST_ENTRIES = tuple(rule for rule in _ACTION_ENTRIES if rule[0] in (
-    "action list: [NAME] task", "action list: task (NAME)", "action list: NAME to task")) + _ACTION_SENTENCES
+    "action list: [NAME] task", "action list: task (NAME)", "action list: task [NAME]", "action list: NAME to task")) + _ACTION_SENTENCES
 
 # "Kenji: renew the domain -- done", "draft the survey (done)": an earlier action reported done.
-_REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:--|—|–|-|:|\()\s*(?:done|completed|finished)\b.*",
+_REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:--|->|=>|→|—|–|-|:|\()\s*(?:done|completed|finished)\b.*",
                             re.IGNORECASE)
 
 
 # "Ji-woo to draft the LTS policy: in progress": an earlier action reported under way.
-_UNDER_WAY = re.compile(r"(?:[:(]|--|[–—-])\s*(?:still\s+)?(?:in progress|ongoing|under way|underway|carried over|carry over|"
+_UNDER_WAY = re.compile(r"(?:[:(]|--|->|=>|→|[–—-])\s*(?:still\s+)?(?:in progress|ongoing|under way|underway|carried over|carry over|"
                         r"still open|pending|not (?:yet )?started|no progress)\b", re.IGNORECASE)
 
 
@@ -696,7 +736,7 @@ _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|
                            rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
@@ -764,10 +804,10 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
         if owners:
             task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})[^)]*\)", "", match["task"])  # "(they still show the old installer)"
             task, due = _due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", task)), day)
-            stated = match.groupdict().get("due")
+            stated = match.groupdict().get("due") or match.groupdict().get("after")
             if stated and due is None:
                 due = _due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
-            if task:
+            if re.search(r"\b[a-z]{2,}", task):  # a task has words; a name alone ("Karolina (@kzielinska)") is none
                 return "action", task, owners, due, rule
     return None
 
@@ -804,8 +844,10 @@ def _full_name(name: str, attendees: tuple[str, ...]) -> str:
     """
     if name in attendees:
         return name
-    if len(name.split()) > 1:  # "Mei Ling" for Mei Ling Tan
-        longer = {attendee for attendee in attendees if attendee.startswith(name + " ")}
+    if len(name.split()) > 1:  # "Mei Ling" for Mei Ling Tan; "Chris P" for Chris Pemberton
+        initial = re.fullmatch(r"(.+) ([A-Z])\.?", name)
+        longer = {attendee for attendee in attendees if attendee.startswith(name + " ") or (
+            initial and attendee.startswith(f"{initial[1]} {initial[2]}") and len(attendee.split()) == len(name.split()))}
         return longer.pop() if len(longer) == 1 else name
     for part in (0, -1):  # "Jane" for Jane Okafor; "Yufei" for Chen Yufei, "Châu" for Nguyễn Minh Châu
         matching = set(attendee for attendee in attendees if attendee.split()[part] == name)

@@ -398,3 +398,37 @@ Next steps
         ("check it against the contracting rules", ("Maya Goldberg",)),  # named in full, sent no regrets
         ("update the office hours calendar invite", ("Funmilayo Adeyemi",)),
     ]
+
+
+def test_board_roles_columns_of_names_and_tasks_owned_in_brackets() -> None:
+    body = """Directors present:  Helga Brandvold (Chair)
+                    Samuel Okonjo-Reyes (Treasurer)
+                    Beatriz dos Santos
+Also present:       Daniel Kaplan (Counsel; items 4 and 5 only)
+
+2. Treasurer's report
+The Treasurer presented the revised budget. Counsel to review the
+indemnification clause in the Tern agreement.
+
+Last cycle's items:
+  * Beatriz to finish the quota docs -> DONE, merged
+  * Samuel to write the upgrade check -> still in progress
+
+  * write the deprecation release note [Beatriz]
+  * confirm the booking with the venue (Helga) by Friday
+
+Next steps
+
+Helga agreed to draft the new policy and put it on the wiki. Beatriz said
+she'd collect the numbers by the end of the month, so we know the load.
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Helga Brandvold")
+    assert minutes.attendees == ("Helga Brandvold", "Samuel Okonjo-Reyes", "Beatriz dos Santos", "Daniel Kaplan")
+    assert [(i.kind, i.text, i.owners, i.due) for i in minutes.items] == [
+        ("action", "review the indemnification clause in the Tern agreement", ("Daniel Kaplan",), None),
+        ("done", "Beatriz to finish the quota docs", (), None),
+        ("action", "write the deprecation release note", ("Beatriz dos Santos",), None),
+        ("action", "confirm the booking with the venue", ("Helga Brandvold",), date(2024, 3, 15)),
+        ("action", "draft the new policy and put it on the wiki", ("Helga Brandvold",), None),
+        ("action", "collect the numbers", ("Beatriz dos Santos",), date(2024, 3, 31)),
+    ]
