@@ -63,7 +63,10 @@ _NOBODY = frozenset("""the a an we i you he she they it this that there someone 
 nobody anyone board committee team group meeting council tc project foundation community also then next after
 motion proposal vote thanks
 later last if when unless once as so but and or for with no not some most many each both either people tbd tba
-none n/a who what when owner owners task""".split())
+none n/a who what when owner owners task welcome hi hello dear cheers""".split())
+# Days and months, which stand in brackets where owners do ("ESM migration plan (Wed)"), but some people are named Jun or Thu.
+_CALENDAR = frozenset("""mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
+jan feb mar apr jun jul aug sep sept oct nov dec january february march september october november december""".split())
 
 _TASK_VERBS = (r"(?:(?:has |have |also |kindly |happily )?(?:agreed|volunteered|offered|promised|undertook|committed|signed up|"
                r"plans|intends)|is going|are going|will try|(?:was|were|has been|have been|is|are) (?:asked|tasked|assigned)|"
@@ -137,6 +140,7 @@ _DECISION_SENTENCES = (
     ("prose: +1 from everyone", re.compile(r"\A\+1 from (?:everyone|everybody|all)(?: present)?\s+(?:to|on|for)\s+(?P<what>.+)",
                                            re.IGNORECASE)),
     ("prose: RESOLVED that", re.compile(r"\A(?:RESOLVED|Resolved|RESOLUTION(?:\s+\d+)?)[,:]?\s+(?:that\s+)?(?P<what>.+)")),
+    ("prose: declared elected", re.compile(r"\bdeclared\s+(?P<what>.+?\s+(?:duly\s+)?elected\b.*)", re.IGNORECASE)),
     ("prose: motion carried", re.compile(
         r"\b(?:the\s+)?motion\s+to\s+(?P<what>.+?)\s+(?:was\s+)?(?:carried|passed|approved|adopted)\b", re.IGNORECASE)),
 )
@@ -184,8 +188,8 @@ def looks_like_minutes(subject: str, body: str) -> bool:
     count = sum(signals.values())
     if _SUBJECT.search(subject):
         return count >= 1
-    if _MEETING_WORD.search(subject):  # "organisers meet notes", "SIG Node weekly - notes", "community call #14"
-        return count >= 2 or (signals["attendees"] and count >= 1)
+    if _MEETING_WORD.search(subject) and not re.search(r"\bagenda\b", subject, re.IGNORECASE):
+        return count >= 1  # "organisers meet notes", "SIG Node weekly - notes", "community call #14"; not the next one's agenda
     return signals["attendees"] and count >= 2
 
 
@@ -354,7 +358,7 @@ def _paired_owner_lines(lines: list[str]) -> list[str]:
 
 # "Motion to approve the minutes.", "Motion: that the space buys ...", "vhorvat proposed moving ...":
 # what the group decides when a later line says the motion carried ("Motion carried.", "Approved.").
-_MOTION = re.compile(r"\A(?:(?:a|the)\s+)?(?:motion|proposal)(?:\s+by\s+[^:]{1,40}?)?(?:\s*:\s*(?:to\s+|that\s+)?|\s+(?:to|that)\s+)"
+_MOTION = re.compile(r"\A(?:(?:a|the)\s+)?(?:motion|proposal)(?:\s+\d+)?(?:\s+by\s+[^:]{1,40}?)?(?:\s*:\s*(?:to\s+|that\s+)?|\s+(?:to|that)\s+)"
                      r"(?P<what>.+)",
                      re.IGNORECASE)
 _PROPOSED = re.compile(rf"\A{_NAMES}\s+(?:proposed|suggested|moved)\s+(?:that\s+|to\s+)?(?P<what>[a-z].+)")
@@ -379,7 +383,8 @@ _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*
 # "hkaur is Harpreet Kaur", "hrv = Henrik Rasmussen-Vik", "* tariq - Tariq Mahmood", "Wojtek (Wojciech Zieliński)".
 _NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30})(?: is|\s*=) (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
 # "* tariq - Tariq Mahmood": a line of a list of who is who.
-_NICK_DASH_NAME = re.compile(rf"\s*(?:[-*•+]\s+)?@?(?P<nick>[a-z][\w.-]{{1,30}})\s+(?:--?|[–—])\s+(?P<name>{_NAME})\s*(?:\([^)]*\))?\s*")
+_NICK_DASH_NAME = re.compile(rf"\s*(?:[-*•+]\s+)?@?(?P<nick>[a-z][\w.-]{{1,30}})(?:\s+(?:--?|[–—])\s+|\s{{2,}})(?P<name>{_NAME})\s*(?:\([^)]*\))?\s*")
+_NAME_THEN_INITIALS = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*(?P<initials>[A-Z]{2,3})\s*[,)]")
 _SHORT_THEN_NAME = re.compile(r"(?<![\w'’.-] )(?<![\w'’.-])(?P<nick>[A-Z][a-z]{2,15})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})\s*\)")
 
 
@@ -390,6 +395,7 @@ def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
     found.update({m["nick"]: m["name"] for m in _NICK_THEN_NAME.finditer(text)})
     found.update({m["nick"]: m["name"] for m in _NICK_IS_NAME.finditer(text)})
     found.update({m["nick"]: m["name"] for m in _SHORT_THEN_NAME.finditer(text) if m["nick"] not in m["name"].split()})
+    found.update({m["initials"]: m["name"] for m in _NAME_THEN_INITIALS.finditer(text)})
     found.update({m["nick"]: m["name"] for m in map(_NICK_DASH_NAME.fullmatch, lines) if m})
     if author and (own := re.search(r"\bme\s*\(\s*@?([a-z][\w.-]{1,30})\s*\)", text)):
         found.setdefault(own[1], author)  # "and me (fatima)"
@@ -400,7 +406,7 @@ def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
 
 # "Samuel Okonjo-Reyes (Treasurer)", "Daniel Kaplan (Counsel; items 4 and 5 only)": who holds a role the minutes name them by.
 _ROLE_HOLDER = re.compile(rf"(?P<name>{_NAME})\s*\(\s*(?P<role>(?i:chair|co-chair|treasurer|secretary|president|vice[- ]president|"
-                          rf"executive director|counsel|general counsel|ptl|host|facilitator|release manager|coordinator))\s*[;,)]")
+                          rf"executive director|counsel|general counsel|company secretary|ptl|host|facilitator|release manager|coordinator))\s*[;,)]")
 
 
 def _with_role_holders(lines: list[str]) -> list[str]:
@@ -492,10 +498,12 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
                 names += _split_names(bullet[1], author)
                 listed = True
             elif match and not listed and not re.match(r"\s*[*_]*[\w ]{1,25}[*_]*\s*:", following) and following.strip() and (
-                    _WRAPPED_NAMES.match(following) or text.rstrip().endswith((",", "(", " and"))
+                    _WRAPPED_NAMES.match(following) or not match[2].strip() or text.rstrip().endswith((",", "(", " and"))
                     or text.count("(") > text.count(")")):
                 # the line wrapped, perhaps within a name; or names stand one to a line in a column
-                text += (", " if _indent(following) >= 8 and text.rstrip()[-1:] not in ",(" else " ") + following.strip()
+                one_per_line = (_indent(following) >= 8 or not match[2].strip()) and not following.strip().startswith("(")
+                inside = text.count("(") > text.count(")") or text.rstrip()[-1:] in ",("
+                text += (", " if one_per_line and text.strip() and not inside else " ") + following.strip()
             elif following.strip() or listed or match:
                 break
         text = re.sub(r"\b(?:Prof|Dr|Mr|Mrs|Ms)\.\s*", "", text)
@@ -543,16 +551,16 @@ def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
 def _split_names(text: str, author: str = "") -> list[str]:
     """Return the names in "Jane Okafor (chair), Ravi Menon and me (Mei Lin, notes)" (and "samb (Samira Benali)")."""
     text = _NICK_THEN_NAME.sub(lambda match: match["name"], text)
-    # "tariq - Tariq Mahmood", which reads "Tariq Mahmood - Tariq Mahmood" once the nick is known
-    text = re.sub(rf"\A\s*(?:@?[\w.-]+|(?P<name>{_NAME}))\s+(?:--?|[–—])\s+(?=(?P=name)\s*\Z|{_NAME}\s*\Z)", "", text)
     text = _SHORT_THEN_NAME.sub(lambda m: m["name"] if m["nick"] not in m["name"].split() else m[0], text)  # "Wojtek (Wojciech Zieliński)"
     text = re.sub(r"\bme\s*\(\s*([^,)]+)[^)]*\)", r"\1", text)  # "me (Ximena Quispe, taking notes)"
     if author:  # "Kasia Zielińska (me)", "Funmi (me, notes)": the writer, by the name the message is sent with
         text = re.sub(rf"{_NAME}\s*\(\s*(?:me|myself)\b[^)]*\)", author, text)
-    text = re.sub(rf"\b({_NAME})\s*\(([{_CAPITAL}][\w'’-]+)\)",  # "Björn (Lindqvist)"
+    text = re.sub(rf"\b({_NAME})\s*\(([{_CAPITAL}][a-z\u00C0-\u024F][\w'’-]*)\)",  # "Björn (Lindqvist)"
                   lambda m: m[0] if m[2].casefold() in _ROLES else f"{m[1]} {m[2]}", text)
     text = re.sub(r"\([^)]*\)|<[^>]*>|\b(?:Prof|Dr|Mr|Mrs|Ms)\.?\s+", "", text)
-    parts = [part.strip(" .") for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", text)]
+    # "tariq - Tariq Mahmood" and "aoifeb   Aoife Brennan", which read "Tariq Mahmood - Tariq Mahmood" once the nick is known
+    parts = [re.sub(rf"\A(?:@?[\w.-]+|(?P<name>{_NAME}))(?:\s+(?:--?|[–—])\s+|\s{{2,}})(?=(?P=name)\Z|{_NAME}\Z)", "", part.strip(" ."))
+             for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", text)]
     return [author if part.casefold() in ("me", "myself") and author else part for part in parts
             if re.fullmatch(_NAME, part) or (part.casefold() in ("me", "myself") and author)]
 
@@ -622,7 +630,7 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
                 yield from _flushed(current, paragraph, topic_line)
                 paragraph = []
             if not paragraph:
-                if not line.startswith((" ", "\t")) and section not in ("narrative", "agenda") and listed:
+                if not line.startswith((" ", "\t")) and section not in ("narrative", "agenda") and (listed or section == "skip"):
                     section = "narrative"  # a plain paragraph after a list ends the list
                 current = section
             paragraph.append((number, line.strip()))
@@ -647,8 +655,8 @@ _OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(
 
 # A table of action items: its header "Who | What | When" (or in columns) and its rules "----+----".
 _TABLE_HEADER = re.compile(r"\s*\|?\s*(?:who|owners?)\s*(?:\||\s{2,})\s*(?:what|tasks?|actions?)\b.*", re.IGNORECASE)
-_TABLE_ROW = re.compile(rf"\s*\|?\s*(?P<owners>{_NAMES})\s*(?:\||\s{{2,}})\s*(?P<task>[^|]*?[^|\s])"
-                        rf"(?:\s*(?:\||\s{{2,}})\s*(?P<due>[^|]*?))?\s*\|?\s*")
+_TABLE_ROW = re.compile(rf"\s*(?:[-*•+]\s+)?\|?\s*(?P<owners>{_NAMES})\s*(?:\||\s{{2,}})\s*(?P<task>[^|]*?[^|\s.])"
+                        rf"(?:\s*(?:\||\s{{2,}}|\s*\.{{3,}}\s*)\s*(?P<due>[^|]*?))?\s*\|?\s*")
 _TABLE_RULE = re.compile(r"\s*[-=:]+(?:\s*[+|]\s*[-=:]+)+\s*\|?\s*")
 
 
@@ -807,7 +815,8 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             stated = match.groupdict().get("due") or match.groupdict().get("after")
             if stated and due is None:
                 due = _due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
-            if re.search(r"\b[a-z]{2,}", task):  # a task has words; a name alone ("Karolina (@kzielinska)") is none
+            # a task has words; a name alone ("Karolina (@kzielinska)") is none, and "do that" points at one said elsewhere
+            if re.search(r"\b[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into)\s+(?:that|it|this|so)", task):
                 return "action", task, owners, due, rule
     return None
 
@@ -834,7 +843,8 @@ def _owners(written: str, attendees: tuple[str, ...], author: str = "") -> tuple
     names = [author if name in ("I", "me") and author else name for name in names]
     if not names or any(name.split()[0].casefold() in _NOBODY for name in names):
         return ()
-    return tuple(_full_name(name, attendees) for name in names)
+    owners = tuple(_full_name(name, attendees) for name in names)
+    return () if any(owner.casefold().rstrip(".") in _CALENDAR for owner in owners) else owners
 
 
 def _full_name(name: str, attendees: tuple[str, ...]) -> str:

@@ -432,3 +432,36 @@ she'd collect the numbers by the end of the month, so we know the load.
         ("action", "draft the new policy and put it on the wiki", ("Helga Brandvold",), None),
         ("action", "collect the numbers", ("Beatriz dos Santos",), date(2024, 3, 31)),
     ]
+
+
+def test_nick_columns_initials_dotted_leaders_and_motions_by_number() -> None:
+    body = """Present (nick = person):
+  aoifeb   Aoife Brennan (notes)
+  jbecker  Jonas Becker
+Attendees: Ruth Achterberg (RA), Shun Nakamura (SN)
+
+Motion 1: That the minutes of the 2023 meeting be approved as a true record.
+CARRIED unanimously.
+The Chair declared Jonas Becker elected as director.
+
+== New actions ==
+ * jbecker   upload liblua-foo 2.3.1 to unstable
+ * aoifeb    ESM migration plan (Wed)
+  RA  advisory update re 3.0 ........... Thu 14/11
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Aoife Brennan")
+    assert minutes.attendees == ("Aoife Brennan", "Jonas Becker", "Ruth Achterberg", "Shun Nakamura")
+    assert [(i.kind, i.text, i.owners) for i in minutes.items] == [
+        ("decision", "the minutes of the 2023 meeting be approved as a true record", ()),
+        ("decision", "Jonas Becker elected as director", ()),
+        ("action", "upload liblua-foo 2.3.1 to unstable", ("Jonas Becker",)),
+        ("action", "ESM migration plan", ("Aoife Brennan",)),
+        ("action", "advisory update re 3.0", ("Ruth Achterberg",)),
+    ]
+
+
+def test_meeting_subjects_need_little_structure_but_an_agenda_is_not_minutes() -> None:
+    body = "Nine of us in the end. We talked about the room, and in the end we voted to stay at the pub.\n"
+    assert looks_like_minutes("TynLUG November meet - report", body)
+    assert not looks_like_minutes("Proposed agenda for the 14 June steering call", body)
+    assert not looks_like_minutes("Winter sprint -- venue options", body)
