@@ -63,7 +63,7 @@ _NOBODY = frozenset("""the a an we i you he she they it this that there someone 
 nobody anyone board committee team group meeting council tc project foundation community also then next after
 motion proposal vote thanks
 later last if when unless once as so but and or for with no not some most many each both either people tbd tba
-none n/a who what when owner owners task welcome hi hello dear cheers""".split())
+none n/a who what when owner owners task welcome hi hello dear cheers apologies sorry nothing""".split())
 # Days and months, which stand in brackets where owners do ("ESM migration plan (Wed)"), but some people are named Jun or Thu.
 _CALENDAR = frozenset("""mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 jan feb mar apr jun jul aug sep sept oct nov dec january february march september october november december""".split())
@@ -158,7 +158,7 @@ _CONDITIONAL = re.compile(r"\s*(?:if|unless|should|whether|maybe|perhaps)\b", re
 _WHEN_CLAUSE = re.compile(r"\A\s*(?:once|after|when|as soon as)\b[^,]{0,100}?(?:,\s*|\s+(?=I'll|I will))", re.IGNORECASE)
 
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
-_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at)\s+(?P<when>(?:(?:the|our|this)\s+)?(?:"
+_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at|target(?:ing)?)\s+(?P<when>(?:(?:the|our|this)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3}))?(?:"
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
                   r"\d{1,2}\.\d{1,2}\.(?:\d{4})?|end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
                   r"november|december)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
@@ -173,11 +173,11 @@ _DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(
 
 def looks_like_minutes(subject: str, body: str) -> bool:
     """Tell whether a message is minutes: a minutes-like subject with some structure, or strong structure alone."""
-    if _REPLY.match(subject):
-        return False  # a reply quotes minutes; its own words are discussion
+    if _REPLY.match(subject) or re.search(r"\(was:|\?\s*(?:\(|\Z)", subject, re.IGNORECASE):
+        return False  # a reply quotes minutes, a question asks one: their own words are discussion
     lines = [line for line in _own_lines(body) if line]
     signals = {
-        "attendees": any(_ATTENDEES.match(line) for line in lines),
+        "attendees": any(_ATTENDEES.match(line) or _ATTENDEES_HEADING.fullmatch(line) for line in lines),
         "agenda": any(_AGENDA.fullmatch(line) and len(line) < 40 for line in lines),
         "topics": _title_count(body) >= 2,
         "sections": any(_is_heading(line, _ACTIONS_HEADING) or _is_heading(line, _DECISIONS_HEADING)
@@ -195,7 +195,7 @@ def looks_like_minutes(subject: str, body: str) -> bool:
 
 # A word of a subject that names a meeting or its notes, though not in the way _SUBJECT knows.
 _MEETING_WORD = re.compile(r"\b(?:notes|minutes|recap|summary|report|readout|sync|standup|stand-up|meet|meeting|mtg|call(?!\s+for)|"
-                           r"council|board|committee|weekly|monthly)\b", re.IGNORECASE)
+                           r"council|board|committee|weekly|monthly|wg|sig|tsc|pmc)\b", re.IGNORECASE)
 
 
 def _title_count(body: str) -> int:
@@ -722,8 +722,10 @@ def _flushed(section: str, paragraph: list[tuple[int, str]], topic_line: int) ->
 
 # In a list that is not headed as action items, only the layouts that say plainly who owns a task:
 # "[Ana] send the survey", "send the survey (Ana)", "Ana to send the survey", and sentences.
-_LIST_ENTRIES = tuple(rule for rule in _ACTION_ENTRIES if rule[0] in (
-    "action list: [NAME] task", "action list: task (NAME)", "action list: task [NAME]", "action list: NAME to task")) + _ACTION_SENTENCES
+# An agenda's "[Rafael] Deprecating the v1alpha1 API" names who brings a topic: there a task must start with a verb's small letter.
+_LIST_ENTRIES = (("action list: [NAME] task", re.compile(rf"\[(?P<owners>{_NAMES})\]\s*[:–—-]?\s*(?P<task>[a-z].+)")),) + tuple(
+    rule for rule in _ACTION_ENTRIES if rule[0] in ("action list: task (NAME)", "action list: task [NAME]", "action list: NAME to task")
+) + _ACTION_SENTENCES
 
 # "Kenji: renew the domain -- done", "draft the survey (done)": an earlier action reported done.
 _REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:--|->|=>|→|—|–|-|:|\()\s*(?:done|completed|finished)\b.*",
@@ -735,7 +737,8 @@ _UNDER_WAY = re.compile(r"(?:[:(]|--|->|=>|→|[–—-])\s*(?:still\s+)?(?:in p
                         r"still open|pending|not (?:yet )?started|no progress)\b", re.IGNORECASE)
 
 
-_SENTENCE_END = re.compile(rf"[.!?;](?=\s+[{_CAPITAL}\"(])")
+# A sentence ends before a capital, or before a small letter after a word's full stop (notes written in lower case).
+_SENTENCE_END = re.compile(rf"[.!?;](?=\s+[{_CAPITAL}\"(])|(?:(?<=[a-z]{{3}})|(?<=\)))\.(?=\s+[a-z])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\.\Z")
 
 
@@ -744,7 +747,7 @@ _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|
                            rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
@@ -905,7 +908,7 @@ def _due(task: str, day: date | None) -> tuple[str, date | None]:
     """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
     task = re.sub(r",?\s+(?:this week|this month|soon|asap|shortly)\s*\.?\Z", "", task)  # vague: no date
     # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)": a date in brackets at the end
-    task = task if _DUE.search(task) else re.sub(r"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|[^)]*\d[^)]*|(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\)\s*\.?\Z",
+    task = task if _DUE.search(task) else re.sub(r"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\)\s*\.?\Z",
                   lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)
     match = _DUE.search(task)
     if match is None:

@@ -465,3 +465,26 @@ def test_meeting_subjects_need_little_structure_but_an_agenda_is_not_minutes() -
     assert looks_like_minutes("TynLUG November meet - report", body)
     assert not looks_like_minutes("Proposed agenda for the 14 June steering call", body)
     assert not looks_like_minutes("Winter sprint -- venue options", body)
+
+
+def test_agenda_presenters_lower_case_sentences_and_team_subjects() -> None:
+    body = """### Attendees
+- Rafael Mendes (@rmendes)
+- Hélène Dubois
+
+### Topics
+- [Rafael] Deprecating the v1alpha1 API
+- [Hélène] draft the deprecation notice
+
+Hélène will write the blog post (end of June). basically the same as last year's.
+rafael will land the helm chart fix, target Tuesday June 10.
+"""
+    assert looks_like_minutes("Observability WG - 2025-03-06", body)
+    assert not looks_like_minutes("Moving the WG meeting time? (was: Re: WG notes 2025-02-27)",
+                                  "I know we agreed back in October to keep the time, but I'd like to propose a change.\n")
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Hélène Dubois")
+    assert [(i.text, i.owners, i.due) for i in minutes.items] == [
+        ("draft the deprecation notice", ("Hélène Dubois",), None),
+        ("write the blog post", ("Hélène Dubois",), date(2024, 6, 30)),
+        ("land the helm chart fix", ("Rafael Mendes",), date(2024, 6, 10)),
+    ]
