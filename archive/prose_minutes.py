@@ -305,7 +305,8 @@ def _restates(summary: ExtractedItem, earlier: ExtractedItem) -> bool:
     if not summary.rule.startswith("action list"):
         return False
     words, earlier_words = set(actions._words(summary.text).split()), set(actions._words(earlier.text).split())
-    return len(words & earlier_words) * 2 >= len(words)
+    shared = {word for word in words & earlier_words if len(word) >= 4 and not word.isdigit()}
+    return len(words & earlier_words) * 2 >= len(words) or len(shared) >= 1
 
 
 def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | None, author: str,
