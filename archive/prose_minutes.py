@@ -305,8 +305,9 @@ def _restates(summary: ExtractedItem, earlier: ExtractedItem) -> bool:
     if not summary.rule.startswith("action list"):
         return False
     words, earlier_words = set(actions._words(summary.text).split()), set(actions._words(earlier.text).split())
-    shared = {word for word in words & earlier_words if len(word) >= 4 and not word.isdigit()}
-    return len(words & earlier_words) * 2 >= len(words) or len(shared) >= 1
+    # a word besides the verb: "update the tox configs" and "update the release page" are two tasks
+    objects = set(actions._words(summary.text).split()[1:]) & set(actions._words(earlier.text).split()[1:])
+    return len(words & earlier_words) * 2 >= len(words) or any(len(word) >= 4 and not word.isdigit() for word in objects)
 
 
 def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | None, author: str,
