@@ -79,7 +79,7 @@ _ACTION_SENTENCES = (
     ("prose: NAME said they'd", re.compile(
         rf"(?P<owners>{_NAMES})\s+(?:said|says|mentioned|confirmed|promised)\s+(?:that\s+)?(?:he|she|they)(?:'d|’d|'ll|’ll|"
         rf"\s+would|\s+will)\s+(?P<task>.+)")),
-    ("prose: I'll", re.compile(r"(?P<owners>I)(?:'ll|’ll| will| am going to| agreed to| volunteered to| offered to)\s+"
+    ("prose: I'll", re.compile(r"(?P<owners>[Ii])(?:'ll|’ll| will| am going to| agreed to| volunteered to| offered to)\s+"
                                r"(?P<task>.+)")),
     ("prose: NAME will", re.compile(rf"(?P<owners>{_NAMES})\s+(?:(?:also|then|now|kindly)\s+)?(?:will|shall|is to|are to)\s+"
                                     rf"(?!be\b|not\b|have\b|need\b)(?P<task>.+)")),
@@ -157,17 +157,19 @@ _CONDITIONAL = re.compile(r"\s*(?:if|unless|should|whether|maybe|perhaps)\b", re
 # "Once Thanh's migration has landed, I'll ...": a time, not a condition; the task follows it.
 _WHEN_CLAUSE = re.compile(r"\A\s*(?:once|after|when|as soon as)\b[^,]{0,100}?(?:,\s*|\s+(?=I'll|I will))", re.IGNORECASE)
 
+# "(tue 20 feb)", "(June 10)": a date in brackets, which is no remark.
+_DATE_IN_BRACKETS = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}\s+[a-z]{3,9}|[a-z]{3,9}\.?\s+\d{1,2})(?:,?\s+\d{4})?\)"
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
 _DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at|target(?:ing)?)\s+(?P<when>(?:(?:the|our|this)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3}))?(?:"
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
                   r"\d{1,2}\.\d{1,2}\.(?:\d{4})?|end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
                   r"november|december)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
-                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'.-]+\s+){0,2}(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline)|(?:[\w'.-]+\s+){1,3}(?:opens?|closes?|starts?|begins?|ends?|lifts?)(?=\s+on\s)|"
+                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'.-]+\s+){0,2}(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline|standup|stand-up|sync|check-in)|(?:[\w'.-]+\s+){1,3}(?:opens?|closes?|starts?|begins?|ends?|lifts?)(?=\s+on\s)|"
                   r"(?:next\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)\b\.?)|tomorrow|"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
                   r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
                   # "the next meeting (2021-03-16)", "the next call on 21 June": the day the minutes give for it
-                  r"(?:(?:\s+on\s+|\s*\()(?P<stated>\d{4}-\d\d-\d\d|\d{1,2}\s+[a-z]{3,9}(?:\s+\d{4})?|[a-z]{3,9}\s+\d{1,2}(?:,?\s+\d{4})?)"
+                  r"(?:(?:\s+on\s+|\s*\()(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?P<stated>\d{4}-\d\d-\d\d|\d{1,2}\s+[a-z]{3,9}(?:\s+\d{4})?|[a-z]{3,9}\s+\d{1,2}(?:,?\s+\d{4})?)"
                   r"\)?)?\)?", re.IGNORECASE)
 
 
@@ -235,7 +237,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
 
     The author owns what the minutes say "I'll" do.
     """
-    lines = _paired_owner_lines(_own_lines(body))
+    lines = _paired_owner_lines(_capitalised_names(_own_lines(body)))
     aliases = _nick_aliases(lines, author)
     lines = [_with_names(line, aliases) for line in lines]
     lines = _with_role_holders(lines)
@@ -377,7 +379,7 @@ def _motion(text: str) -> str | None:
 
 
 # "Kofi Asante (@kasante)", "samb (Samira Benali)": a person's nick beside their name.
-_NAME_THEN_NICK = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*[\"“']?@?(?P<nick>[a-z][\w.-]{1,30})[\"”']?\s*\)")
+_NAME_THEN_NICK = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*[\"“']?@?(?P<nick>[a-z][\w.-]{1,30})[\"”']?\s*(?:,[^)]*)?\)")
 _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
                              r"\s*(?:,[^)]*)?\)")
 
@@ -471,9 +473,31 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str
     return re.sub(r"(?<![\w/.<-])@?([A-Za-z][\w.-]{1,30})\b(?!\s*\()", named, line)
 
 
+def _capitalised_names(lines: list[str]) -> list[str]:
+    """Return lines with a "present:" list written all in lower case (and the lines it wraps onto) capitalised, nicks kept."""
+    capitalised = list(lines)
+    for index, line in enumerate(lines):
+        match = _ATTENDEES.match(line)
+        if match is None or not match[2] or any(c.isupper() for c in match[2]):
+            continue
+        capitalised[index] = line[: match.start(2)] + _capitalised(match[2])
+        for after in range(index + 1, len(lines)):
+            if not lines[after].strip() or ":" in lines[after] or any(c.isupper() for c in lines[after]):
+                break
+            capitalised[after] = _capitalised(lines[after])
+    return capitalised
+
+
+def _capitalised(names: str) -> str:
+    """Return "jón þór sigurðsson (jonthor), dana whitfield" as "Jón Þór Sigurðsson (jonthor), Dana Whitfield"."""
+    return "".join(part if part.startswith("(") else re.sub(r"\b(?!and\b)([^\W\d_])", lambda c: c[1].upper(), part)
+                   for part in re.split(r"(\([^)]*\))", names))
+
+
 def _owner_position(line: str, start: int, end: int) -> bool:
     """Tell whether a word stands where a task's owner does: "ACTION alex: ...", "- kwame + jo: ...", "fiona to ..."."""
-    before = re.fullmatch(r"\s*(?:[-*•+=>]+\s+)?(?:(?:ACTION|AI|TODO)\b\s*:?\s*)?(?:@?[\w.-]+\s*(?:[+,&/]|and)\s*)*", line[:start])
+    before = re.fullmatch(r"\s*(?:[-*•+=>]+\s+)?(?:[\w .-]{1,30}:\s+)?(?:(?:ACTION|AI|TODO)\b\s*:?\s*)?(?:@?[\w.-]+\s*(?:[+,&/]|and)\s*)*",
+                          line[:start])  # "- grafana: dana to upgrade ..." too
     return bool(before) and bool(re.match(r"\s*(?:[:+,&/]|and\s|to\s+[a-z]|will\s+[a-z]|--?\s)", line[end:]))
 
 
@@ -749,7 +773,7 @@ _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|
                            rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+please\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
@@ -815,7 +839,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
         if allowed and any(owner not in allowed for owner in owners):
             continue  # a company or someone who was not there: an aside, not an assignment
         if owners:
-            task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})[^)]*\)", "", match["task"])  # "(they still show the old installer)"
+            task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})(?!" + _DATE_IN_BRACKETS + r")[^)]*\)", "", match["task"])  # "(they still show the old installer)"
             task, due = _due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", task)), day)
             stated = match.groupdict().get("due") or match.groupdict().get("after")
             if stated and due is None:
@@ -845,7 +869,7 @@ def _from_person(text: str, people: tuple[str, ...]) -> str:
 def _owners(written: str, attendees: tuple[str, ...], author: str = "") -> tuple[str, ...]:
     """Return the people in "Jane and Ravi" (or "Wolfgang and I"), by their full names when known; () if nobody."""
     names = [name.strip() for name in re.split(r"\s*(?:,|\band\b|&|/|\+)\s*", written) if name.strip()]
-    names = [author if name in ("I", "me") and author else name for name in names]
+    names = [author if name in ("I", "i", "me") and author else name for name in names]
     if not names or any(name.split()[0].casefold() in _NOBODY for name in names):
         return ()
     owners = tuple(_full_name(name, attendees) for name in names)
@@ -908,7 +932,7 @@ def _cleaned(text: str) -> str:
 
 def _due(task: str, day: date | None) -> tuple[str, date | None]:
     """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
-    task = re.sub(r",?\s+(?:this week|this month|soon|asap|shortly)\s*\.?\Z", "", task)  # vague: no date
+    task = re.sub(r",?\s+(?:this week|this weekend|this month|soon|asap|shortly)\b.*\Z", "", task)  # vague: no date
     # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)": a date in brackets at the end
     task = task if _DUE.search(task) else re.sub(r"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\)\s*\.?\Z",
                   lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)
@@ -938,7 +962,8 @@ def _due_date(when: str, day: date | None) -> date | None:
     if span:
         count = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(span[1]) or int(span[1])
         return day + timedelta(days=count * (7 if span[2] == "week" else 1))
-    if re.search(r"(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*)\Z", when):
+    if re.search(r"(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline|standup|stand-up|sync|check-in)\Z",
+                 when):
         return None  # a meeting whose date the phrase does not give
     if when.startswith("end of"):
         unit = when.split()[-1]

@@ -488,3 +488,21 @@ rafael will land the helm chart fix, target Tuesday June 10.
         ("write the blog post", ("Hélène Dubois",), date(2024, 6, 30)),
         ("land the helm chart fix", ("Rafael Mendes",), date(2024, 6, 10)),
     ]
+
+
+def test_notes_written_all_in_lower_case() -> None:
+    body = """present: eiríkur hallsson (notes), jón þór sigurðsson (jonthor), dana
+whitfield, vikram kumar (vk)
+
+new
+- grafana: dana to upgrade staging to 10.x by tue
+- vk will pull the s3 cost numbers by next standup (tue 20 feb)
+- i'll move the status page off the old vps, soon hopefully
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Eiríkur Hallsson")
+    assert minutes.attendees == ("Eiríkur Hallsson", "Jón Þór Sigurðsson", "Dana Whitfield", "Vikram Kumar")
+    assert [(i.text, i.owners, i.due) for i in minutes.items] == [
+        ("upgrade staging to 10.x", ("Dana Whitfield",), date(2024, 3, 19)),
+        ("pull the s3 cost numbers", ("Vikram Kumar",), date(2025, 2, 20)),  # the next 20 February
+        ("move the status page off the old vps", ("Eiríkur Hallsson",), None),
+    ]
