@@ -20,7 +20,7 @@ from archive import actions
 from archive.models import ExtractedItem, ProseMinutes
 
 _SUBJECT = re.compile(
-    r"\b(minutes|meeting notes|notes (?:from|of)|recap|readout|wrap-?up|debrief|(?:meeting|mtg|call|summit|session|sync|standup|"
+    r"\b(minutes|meeting notes|notes (?:from|of)|recap|readout|wrap-?up|write-?up|debrief|(?:meeting|mtg|call|summit|session|sync|standup|"
     r"meetup|ptg|council|board|committee|teleconference|telecon|round ?table|retro(?:spective)?|planning|sprint|hackathon|"
     r"workshop)\b.*\b(?:summary|recap|notes|report|readout|update|(?:ether)?pad|outcomes?)|(?:ether)?pad\b.*\b(?:meeting|mtg|call|"
     r"session|sync|summit|sprint))\b", re.IGNORECASE)
@@ -160,7 +160,7 @@ _WHEN_CLAUSE = re.compile(r"\A\s*(?:once|after|when|as soon as)\b[^,]{0,100}?(?:
 # "(tue 20 feb)", "(June 10)": a date in brackets, which is no remark.
 _DATE_IN_BRACKETS = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}\s+[a-z]{3,9}|[a-z]{3,9}\.?\s+\d{1,2})(?:,?\s+\d{4})?\)"
 # "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
-_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at|target(?:ing)?)\s+(?P<when>(?:(?:the|our|this)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3}))?(?:"
+_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at|target(?:ing)?|aiming for)\s+(?P<when>(?:(?:the|our|this)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3}))?(?:"
                   r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
                   r"\d{1,2}\.\d{1,2}\.(?:\d{4})?|end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
                   r"november|december)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
@@ -175,9 +175,11 @@ _DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(
 
 def looks_like_minutes(subject: str, body: str) -> bool:
     """Tell whether a message is minutes: a minutes-like subject with some structure, or strong structure alone."""
-    if _REPLY.match(subject) or re.search(r"\(was:|\?\s*(?:\(|\Z)", subject, re.IGNORECASE):
-        return False  # a reply quotes minutes, a question asks one: their own words are discussion
     lines = [line for line in _own_lines(body) if line]
+    if _REPLY.match(subject) or re.search(r"\(was:|\?\s*(?:\(|\Z)", subject, re.IGNORECASE):
+        # a reply quotes minutes, a question asks one: their own words are discussion, unless they are the minutes
+        return bool(lines) and bool(re.match(r"\s*(?:here are (?:the )?)?(?:minutes|notes)\b", lines[0], re.IGNORECASE)) and any(
+            _ATTENDEES.match(line) for line in lines)
     signals = {
         "attendees": any(_ATTENDEES.match(line) or _ATTENDEES_HEADING.fullmatch(line) for line in lines),
         "agenda": any(_AGENDA.fullmatch(line) and len(line) < 40 for line in lines),
@@ -190,14 +192,16 @@ def looks_like_minutes(subject: str, body: str) -> bool:
     count = sum(signals.values())
     if _SUBJECT.search(subject):
         return count >= 1
-    if _MEETING_WORD.search(subject) and not re.search(r"\bagenda\b", subject, re.IGNORECASE):
-        return count >= 1  # "organisers meet notes", "SIG Node weekly - notes", "community call #14"; not the next one's agenda
+    # "organisers meet notes", "SIG Node weekly - notes", "community call #14"; not the next one's agenda or a proposal
+    if _MEETING_WORD.search(subject) and not re.search(r"\bagenda\b|\A\s*(?:\[[^]]*\]\s*)*(?:proposal|rfc|\[?vote|\[?discuss|call for)\b",
+                                                         subject, re.IGNORECASE):
+        return count >= 1
     return signals["attendees"] and count >= 2
 
 
 # A word of a subject that names a meeting or its notes, though not in the way _SUBJECT knows.
 _MEETING_WORD = re.compile(r"\b(?:notes|minutes|recap|summary|report|readout|sync|standup|stand-up|meet|meeting|mtg|call(?!\s+for)|"
-                           r"council|board|committee|weekly|monthly|wg|sig|tsc|pmc)\b", re.IGNORECASE)
+                           r"council|board|committee|weekly|monthly|wg|sig|tsc|pmc|bof)\b", re.IGNORECASE)
 
 
 def _title_count(body: str) -> int:
@@ -240,7 +244,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     lines = _paired_owner_lines(_capitalised_names(_own_lines(body)))
     aliases = _nick_aliases(lines, author)
     lines = [_with_names(line, aliases) for line in lines]
-    lines = _with_role_holders(lines)
+    lines = [_HONORIFIC.sub("", line) for line in _with_role_holders(lines)]  # "Ms Dubois agreed to ..." is Claire Dubois
     attendees = _attendees(lines, author)
     # Handles nobody spelled out ("@nomvula", "pdvorak") are guessed from the attendees' names.
     handles = _guessed_handles(attendees + ((author,) if author else ()))
@@ -408,6 +412,7 @@ def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
     return {nick: name for nick, name in found.items() if nick not in _ROLES}
 
 
+_HONORIFIC = re.compile(rf"\b(?:Mr|Ms|Mrs|Mx|Dr|Prof)\.?\s+(?=[{_CAPITAL}])")
 # "Samuel Okonjo-Reyes (Treasurer)", "Daniel Kaplan (Counsel; items 4 and 5 only)": who holds a role the minutes name them by.
 _ROLE_HOLDER = re.compile(rf"(?P<name>{_NAME})\s*\(\s*(?P<role>(?i:chair|co-chair|treasurer|secretary|president|vice[- ]president|"
                           rf"executive director|counsel|general counsel|company secretary|ptl|host|facilitator|release manager|coordinator))\s*[;,)]")
@@ -760,7 +765,8 @@ _REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:-
 
 # "Ji-woo to draft the LTS policy: in progress": an earlier action reported under way.
 _UNDER_WAY = re.compile(r"(?:[:(]|--|->|=>|→|[–—-])\s*(?:still\s+)?(?:in progress|ongoing|under way|underway|carried over|carry over|"
-                        r"still open|pending|not (?:yet )?started|no progress)\b", re.IGNORECASE)
+                        r"still open|pending|not (?:yet )?started|no progress|(?:still )?to ?do|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b",
+                        re.IGNORECASE)
 
 
 # A sentence ends before a capital, or before a small letter after a word's full stop (notes written in lower case).
@@ -773,7 +779,7 @@ _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|
                            rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+please\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+hopefully\b|\s+when\s+\w+\s+(?:is|are)\b|,\s+please\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
@@ -932,7 +938,10 @@ def _cleaned(text: str) -> str:
 
 def _due(task: str, day: date | None) -> tuple[str, date | None]:
     """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
-    task = re.sub(r",?\s+(?:this week|this weekend|this month|soon|asap|shortly)\b.*\Z", "", task)  # vague: no date
+    task = re.sub(r",?\s+(?:this week|this weekend|over the weekend|this month|soon|asap|shortly)\b.*\Z", "", task)  # vague: no date
+    # "chase the speaker, Monday at the latest", "pair on the build, Thursday afternoon"
+    task = re.sub(r",\s+((?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:\s+(?:at the latest|morning|afternoon|evening))?\s*\Z", r" by \1",
+                  task, flags=re.IGNORECASE)
     # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)": a date in brackets at the end
     task = task if _DUE.search(task) else re.sub(r"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\)\s*\.?\Z",
                   lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)

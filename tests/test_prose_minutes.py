@@ -506,3 +506,24 @@ new
         ("pull the s3 cost numbers", ("Vikram Kumar",), date(2025, 2, 20)),  # the next 20 February
         ("move the status page off the old vps", ("Eiríkur Hallsson",), None),
     ]
+
+
+def test_minutes_inline_in_a_reply_honorifics_and_dates_after_a_comma() -> None:
+    body = """Minutes inline below, sorry they're a bit rough.
+
+Present: Rachel Goldberg, Claire Dubois, Chloe Evans, Lena Schulz (me)
+
+> 1. mirror migration
+Ms Dubois agreed to circulate the draft venue contract to the Board.
+Chloe will chase the second speaker, Monday at the latest.
+- Rachel to renew the wildcard cert -> still todo, sorry
+"""
+    assert looks_like_minutes("Re: infra meeting tomorrow (Tue 28 Apr) - agenda", body)
+    assert not looks_like_minutes("Re: infra meeting tomorrow (Tue 28 Apr) - agenda", "I agree, let's meet.\n")
+    assert not looks_like_minutes("Proposal: move SIG Scheduling meeting to Wednesdays", "Nothing is decided yet.\n"
+                                  "We agreed last time to revisit it.\n")
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Lena Schulz")
+    assert [(i.text, i.owners, i.due) for i in minutes.items] == [
+        ("circulate the draft venue contract to the Board", ("Claire Dubois",), None),
+        ("chase the second speaker", ("Chloe Evans",), date(2024, 3, 18)),
+    ]
