@@ -389,7 +389,7 @@ _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*
 
 
 # "hkaur is Harpreet Kaur", "hrv = Henrik Rasmussen-Vik", "* tariq - Tariq Mahmood", "Wojtek (Wojciech Zieliński)".
-_NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30})(?: is|\s*=) (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
+_NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30}|[A-Z]{2,3})(?: is|\s*=) (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
 # "* tariq - Tariq Mahmood": a line of a list of who is who.
 _NICK_DASH_NAME = re.compile(rf"\s*(?:[-*•+]\s+)?@?(?P<nick>[a-z][\w.-]{{1,30}})(?:\s+(?:--?|[–—])\s+|\s{{2,}})(?P<name>{_NAME})\s*(?:\([^)]*\))?\s*")
 _NAME_THEN_INITIALS = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*(?P<initials>[A-Z]{2,3})\s*[,)]")
@@ -445,7 +445,9 @@ def _guessed_handles(names: tuple[str, ...]) -> dict[str, str]:
                        first + "_" + last, first + "-" + last, "".join(words),
                        *(first[0] + last[:size] for size in range(4, len(last)))}:
             guesses.setdefault(handle, set()).add(name)
-    return {handle: next(iter(owners)) for handle, owners in guesses.items() if len(owners) == 1 and len(handle) >= 3}
+        guesses.setdefault("".join(word[0] for word in words).upper(), set()).add(name)  # "SL" for Sam Lee
+    return {handle: next(iter(owners)) for handle, owners in guesses.items()
+            if len(owners) == 1 and (len(handle) >= 3 or handle.isupper())}
 
 
 def _name_words(name: str) -> list[str]:
@@ -471,8 +473,10 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str
         line = f"{said.group(1)}{aliases[said['nick']]} will" + line[said.end():]  # still quoted from IRC
     def named(match: re.Match[str]) -> str:
         handle = match.group(1)
-        if handle not in aliases or not (bare or match.group(0).startswith("@") or _unlike_a_word(handle, aliases[handle])
-                                         or _owner_position(line, match.start(), match.end())):
+        owner_position = _owner_position(line, match.start(), match.end())
+        # initials ("SL") are guessed only where an owner stands, as "CI" or "PR" elsewhere are no one
+        if handle not in aliases or not (bare or match.group(0).startswith("@") or owner_position or (
+                _unlike_a_word(handle, aliases[handle]) and not handle.isupper())):
             return match.group(0)
         return aliases[handle]
     return re.sub(r"(?<![\w/.<-])@?([A-Za-z][\w.-]{1,30})\b(?!\s*\()", named, line)

@@ -527,3 +527,21 @@ Chloe will chase the second speaker, Monday at the latest.
         ("circulate the draft venue contract to the Board", ("Claire Dubois",), None),
         ("chase the second speaker", ("Chloe Evans",), date(2024, 3, 18)),
     ]
+
+
+def test_initials_for_people_given_or_guessed_stand_only_where_owners_do() -> None:
+    body = """Initials as usual: MB = Marcus Bell (me), AK = Anja Kowalczyk, RT = Rohan Tiwari.
+Present: Marcus Bell, Anja Kowalczyk, Rohan Tiwari, Sam Lee
+
+AK to put the monthly restore test in the on-call calendar.
+RT to drop the retention setting to 30d. The CI runners stay as they are.
+
+Action items:
+- SL: review the Postgres failover runbook
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Marcus Bell")
+    assert [(i.text, i.owners) for i in minutes.items] == [
+        ("put the monthly restore test in the on-call calendar", ("Anja Kowalczyk",)),
+        ("drop the retention setting to 30d", ("Rohan Tiwari",)),
+        ("review the Postgres failover runbook", ("Sam Lee",)),  # "SL" guessed from the names present
+    ]
