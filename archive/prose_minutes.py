@@ -8,15 +8,13 @@ pattern, named in the items it finds, so a reader can see why something was take
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-
-from dateutil import parser as date_parser
+from datetime import date, datetime
 
 from archive import actions
+from archive.due_dates import DATE_IN_BRACKETS, split_due
 from archive.models import ExtractedItem, ProseMinutes
 
 _SUBJECT = re.compile(
@@ -156,22 +154,6 @@ _DECIDED_BEFORE = re.compile(r"\b(?:(?:last (?:year|month|week|time)|in (?:(?:ja
 _CONDITIONAL = re.compile(r"\s*(?:if|unless|should|whether|maybe|perhaps)\b", re.IGNORECASE)
 # "Once Thanh's migration has landed, I'll ...": a time, not a condition; the task follows it.
 _WHEN_CLAUSE = re.compile(r"\A\s*(?:once|after|when|as soon as)\b[^,]{0,100}?(?:,\s*|\s+(?=I'll|I will))", re.IGNORECASE)
-
-# "(tue 20 feb)", "(June 10)": a date in brackets, which is no remark.
-_DATE_IN_BRACKETS = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}\s+[a-z]{3,9}|[a-z]{3,9}\.?\s+\d{1,2})(?:,?\s+\d{4})?\)"
-# "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting".
-_DUE = re.compile(r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at|target(?:ing)?|aiming for)\s+(?P<when>(?:(?:the|our|this)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3}))?(?:"
-                  r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))|"
-                  r"\d{1,2}\.\d{1,2}\.(?:\d{4})?|end of (?:the\s+)?(?:next\s+)?(?:week|month|year|january|february|march|april|may|june|july|august|september|october|"
-                  r"november|december)|next (?:meeting|call|week)|\d{4}-\d\d-\d\d|"
-                  r"tomorrow'?s? (?:meeting|session|call)|(?:(?:next|following|upcoming)\s+)?(?:[\w'.-]+\s+){0,2}(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline|standup|stand-up|sync|check-in)|(?:[\w'.-]+\s+){1,3}(?:opens?|closes?|starts?|begins?|ends?|lifts?)(?=\s+on\s)|"
-                  r"(?:next\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|wed|thu|fri|sat|sun)\b\.?)|tomorrow|"
-                  r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|"
-                  r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*(?:\s+\d{4})?))"
-                  # "the next meeting (2021-03-16)", "the next call on 21 June": the day the minutes give for it
-                  r"(?:(?:\s+on\s+|\s*\()(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?P<stated>\d{4}-\d\d-\d\d|\d{1,2}\s+[a-z]{3,9}(?:\s+\d{4})?|[a-z]{3,9}\s+\d{1,2}(?:,?\s+\d{4})?)"
-                  r"\)?)?\)?", re.IGNORECASE)
-
 
 def looks_like_minutes(subject: str, body: str) -> bool:
     """Tell whether a message is minutes: a minutes-like subject with some structure, or strong structure alone."""
@@ -849,11 +831,11 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
         if allowed and any(owner not in allowed for owner in owners):
             continue  # a company or someone who was not there: an aside, not an assignment
         if owners:
-            task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})(?!" + _DATE_IN_BRACKETS + r")[^)]*\)", "", match["task"])  # "(they still show the old installer)"
-            task, due = _due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", task)), day)
+            task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})(?!" + DATE_IN_BRACKETS + r")[^)]*\)", "", match["task"])  # "(they still show the old installer)"
+            task, due = split_due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", task)), day)
             stated = match.groupdict().get("due") or match.groupdict().get("after")
             if stated and due is None:
-                due = _due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
+                due = split_due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
             # a task has words; a name alone ("Karolina (@kzielinska)") is none, and "do that" points at one said elsewhere
             if re.search(r"\b[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into)\s+(?:that|it|this|so)", task):
                 return "action", task, owners, due, rule
@@ -938,71 +920,3 @@ def _cleaned(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip().strip("*_").strip()
     text = re.sub(r"\A(?:agreed|decided|decision|resolved|action)\s*[:-]\s*", "", text, flags=re.IGNORECASE)
     return text.rstrip(".").strip()
-
-
-def _due(task: str, day: date | None) -> tuple[str, date | None]:
-    """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
-    task = re.sub(r",?\s+(?:this week|this weekend|over the weekend|this month|soon|asap|shortly)\b.*\Z", "", task)  # vague: no date
-    # "chase the speaker, Monday at the latest", "pair on the build, Thursday afternoon"
-    task = re.sub(r",\s+((?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:\s+(?:at the latest|morning|afternoon|evening))?\s*\Z", r" by \1",
-                  task, flags=re.IGNORECASE)
-    # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)": a date in brackets at the end
-    task = task if _DUE.search(task) else re.sub(r"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\)\s*\.?\Z",
-                  lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)
-    match = _DUE.search(task)
-    if match is None:
-        return task.strip().rstrip(".").strip(), None
-    rest = (task[: match.start()] + task[match.end() :]).strip().rstrip(".,;").strip()
-    rest = re.sub(r",?\s+(?:both|each|all)\Z", "", rest)  # "write X and remove Y, both before the freeze"
-    return rest, _due_date(match["stated"] or match["when"], day)
-
-
-def _due_date(when: str, day: date | None) -> date | None:
-    """Return the day a due phrase names, counted from the meeting's day."""
-    when = re.sub(r"\A(?:the|our|this)\s+", "", when.casefold()).strip()
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", when):
-        return date.fromisoformat(when)
-    if day and (dotted := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})?", when)):  # "21.10.": day and month
-        try:
-            return date(int(dotted[3] or day.year), int(dotted[2]), int(dotted[1]))
-        except ValueError:
-            return None
-    if day is None or when.startswith("next meeting") or when.startswith("next call"):
-        return None
-    if when.startswith("tomorrow"):
-        return day + timedelta(days=1)
-    span = re.fullmatch(r"(a|one|two|three|four|\d{1,2})\s+(day|week)s?", when)
-    if span:
-        count = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(span[1]) or int(span[1])
-        return day + timedelta(days=count * (7 if span[2] == "week" else 1))
-    if re.search(r"(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline|standup|stand-up|sync|check-in)\Z",
-                 when):
-        return None  # a meeting whose date the phrase does not give
-    if when.startswith("end of"):
-        unit = when.split()[-1]
-        if unit.capitalize() in calendar.month_name[1:]:
-            month = list(calendar.month_name).index(unit.capitalize())
-            year = day.year + (month < day.month)
-            return date(year, month, calendar.monthrange(year, month)[1])
-        if " next " in f" {when} ":
-            day = day + timedelta(days=7 if unit == "week" else 0)
-            if unit == "month":
-                day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-        if unit == "week":
-            return day + timedelta(days=(4 - day.weekday()) % 7)
-        if unit == "year":
-            return date(day.year, 12, 31)
-        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-    if when == "next week":
-        return day + timedelta(days=7 - day.weekday())
-    weekday = re.fullmatch(r"(?:next\s+)?(mon|tue|wed|thu|fri|sat|sun)(?:s|nes|rs|r|ur)?(?:day)?\.?", when)
-    if weekday:
-        target = [name[:3].casefold() for name in calendar.day_name].index(weekday[1])
-        return day + timedelta(days=(target - day.weekday() - 1) % 7 + 1)
-    try:
-        named = date_parser.parse(when, default=datetime(day.year, day.month, day.day)).date()
-    except (ValueError, OverflowError):
-        return None
-    if named < day and not re.search(r"\d{4}", when):
-        named = named.replace(year=named.year + 1)  # "by January 10" in December minutes
-    return named
