@@ -25,7 +25,7 @@ _SUBJECT = re.compile(
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
 # "Present:", "Voting members present (5):", "Also present:", "Guests:", "On the call:".
 _ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Za-z]+\s+){0,2}?(attendees|attendance|attending|present|participants|"
-                        r"in attendance|people present|who was there|who attended|on the call|guests?|here|took part|around the table)"
+                        r"in attendance|people present|who was there|who attended|on the call|guests?|here|there|took part|around the table|people)"
                         r"(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)", re.IGNORECASE)
 # "## Attendees" or "Attendance" alone on its line, with the people listed below it.
 _ATTENDEES_HEADING = re.compile(r"\s*(?:#+\s*)?(?:attendees|attendance|present|participants|in attendance|who was there)"
@@ -160,8 +160,8 @@ def looks_like_minutes(subject: str, body: str) -> bool:
     lines = [line for line in _own_lines(body) if line]
     if _REPLY.match(subject) or re.search(r"\(was:|\?\s*(?:\(|\Z)", subject, re.IGNORECASE):
         # a reply quotes minutes, a question asks one: their own words are discussion, unless they are the minutes
-        return bool(lines) and bool(re.match(r"\s*(?:here are (?:the )?)?(?:minutes|notes)\b", lines[0], re.IGNORECASE)) and any(
-            _ATTENDEES.match(line) for line in lines)
+        opening = " ".join(lines[:3])  # "Minutes inline below", "here the notes of yesterday infra meeting"
+        return bool(re.search(r"\b(?:minutes|notes)\b", opening, re.IGNORECASE)) and any(_ATTENDEES.match(line) for line in lines)
     signals = {
         "attendees": any(_ATTENDEES.match(line) or _ATTENDEES_HEADING.fullmatch(line) for line in lines),
         "agenda": any(_AGENDA.fullmatch(line) and len(line) < 40 for line in lines),
@@ -576,7 +576,7 @@ def _split_names(text: str, author: str = "") -> list[str]:
                   lambda m: m[0] if m[2].casefold() in _ROLES else f"{m[1]} {m[2]}", text)
     text = re.sub(r"\([^)]*\)|<[^>]*>|\b(?:Prof|Dr|Mr|Mrs|Ms)\.?\s+", "", text)
     # "tariq - Tariq Mahmood" and "aoifeb   Aoife Brennan", which read "Tariq Mahmood - Tariq Mahmood" once the nick is known
-    parts = [re.sub(rf"\A(?:@?[\w.-]+|(?P<name>{_NAME}))(?:\s+(?:--?|[–—])\s+|\s{{2,}})(?=(?P=name)\Z|{_NAME}\Z)", "", part.strip(" ."))
+    parts = [re.sub(rf"\A(?:@?[\w.-]+|(?P<name>{_NAME}))(?:\s*(?:--?|[–—]|=)\s+|\s{{2,}})(?=(?P=name)\Z|{_NAME}\Z)", "", part.strip(" ."))
              for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", text)]
     return [author if part.casefold() in ("me", "myself") and author else part for part in parts
             if re.fullmatch(_NAME, part) or (part.casefold() in ("me", "myself") and author)]
@@ -611,6 +611,8 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
         if starts or not line.strip():
             yield from _flushed(current, paragraph, topic_line)
             paragraph = []
+        if section == "skip" and not line.strip() and number > 1 and lines[number - 2].strip() and heading is None:
+            section = "narrative"  # the people listed under "Present:" end at a blank line
         if heading is not None:
             kind, rest = heading
             if kind == "topic":
@@ -837,7 +839,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             if stated and due is None:
                 due = split_due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
             # a task has words; a name alone ("Karolina (@kzielinska)") is none, and "do that" points at one said elsewhere
-            if re.search(r"\b[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into)\s+(?:that|it|this|so)", task):
+            if re.search(r"(?<![@\w.-])[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into)\s+(?:that|it|this|so)", task):
                 return "action", task, owners, due, rule
     return None
 

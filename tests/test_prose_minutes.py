@@ -545,3 +545,20 @@ Action items:
         ("drop the retention setting to 30d", ("Rohan Tiwari",)),
         ("review the Postgres failover runbook", ("Sam Lee",)),  # "SL" guessed from the names present
     ]
+
+
+def test_who_was_there_as_nick_equals_name_columns_and_a_there_label() -> None:
+    body = """present (nick = name):
+  kenjiw    = Kenji Watanabe (chair, writing this)
+  amarquez  = Ana Márquez
+absent: heikki (vacation)
+
+- deepa_k will write the alpha 1 announcement, due thursday
+- amarquez will pull the stats from the mirror logs
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Kenji Watanabe")
+    assert minutes.attendees == ("Kenji Watanabe", "Ana Márquez")
+    assert [(i.text, i.owners) for i in minutes.items] == [("pull the stats from the mirror logs", ("Ana Márquez",))]
+    there = read_minutes("there: claire dubois, kenji watanabe (me), amara okonkwo\n\namara will open the PR.\n",
+                         message_id="m", date=TUESDAY, author="Kenji Watanabe")
+    assert there.attendees == ("Claire Dubois", "Kenji Watanabe", "Amara Okonkwo")
