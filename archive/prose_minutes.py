@@ -61,7 +61,8 @@ _NOBODY = frozenset("""the a an we i you he she they it this that there someone 
 nobody anyone board committee team group meeting council tc project foundation community also then next after
 motion proposal vote thanks
 later last if when unless once as so but and or for with no not some most many each both either people tbd tba
-none n/a who what when owner owners task welcome hi hello dear cheers apologies sorry nothing""".split())
+none n/a who what when owner owners task welcome hi hello dear cheers apologies sorry nothing agreed decided resolved
+action todo done note notes""".split())
 # Days and months, which stand in brackets where owners do ("ESM migration plan (Wed)"), but some people are named Jun or Thu.
 _CALENDAR = frozenset("""mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 jan feb mar apr jun jul aug sep sept oct nov dec january february march september october november december""".split())
@@ -753,7 +754,7 @@ _REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:-
 
 # "Ji-woo to draft the LTS policy: in progress": an earlier action reported under way.
 _UNDER_WAY = re.compile(r"(?:[:(]|--|->|=>|→|[–—-])\s*(?:still\s+)?(?:in progress|ongoing|under way|underway|carried over|carry over|"
-                        r"still open|pending|not (?:yet )?started|no progress|(?:still )?to ?do|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b",
+                        r"still open|pending|not (?:yet )?started|no progress|(?:still )?to ?do|(?:still )?wip|work in progress|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b",
                         re.IGNORECASE)
 
 
@@ -767,8 +768,8 @@ _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|
                            rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+hopefully\b|\s+when\s+\w+\s+(?:is|are)\b|,\s+please\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
-                      r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure))\b|;|\s+(?:[–—]|--)\s+).*\Z")
+                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|\s+-\s+(?=[a-z])|,\s+hopefully\b|\s+when\s+\w+\s+(?:is|are)\b|,\s+please\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure|make sure|see|confirm))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
 def _main_clause(task: str) -> str:
@@ -867,7 +868,8 @@ def _owners(written: str, attendees: tuple[str, ...], author: str = "") -> tuple
     if not names or any(name.split()[0].casefold() in _NOBODY for name in names):
         return ()
     owners = tuple(_full_name(name, attendees) for name in names)
-    return () if any(owner.casefold().rstrip(".") in _CALENDAR for owner in owners) else owners
+    # a day or month ("(Wed)"), or an acronym nobody is known by ("KEP: update ..."), is no owner
+    return () if any(owner.casefold().rstrip(".") in _CALENDAR or re.fullmatch(r"[A-Z0-9]{2,}", owner) for owner in owners) else owners
 
 
 def _full_name(name: str, attendees: tuple[str, ...]) -> str:

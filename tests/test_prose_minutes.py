@@ -310,7 +310,7 @@ Action items
     assert [(kind, text, owners) for kind, text, owners, _due in found if kind == "action"] == [
         ("action", "rack and provision the arm64 boxes", ("Kwame Mensah", "Johanna Berg")),
         ("action", "add disk usage alerting for all mirrors", ("Alex Romero",)),
-        ("action", "send announcement to the list on mon", ("Dmitri Volkov",)),
+        ("action", "send announcement to the list", ("Dmitri Volkov",)),  # "on mon" is when
         ("action", "update the runbook", ("Johanna Berg",)),
     ]
     assert ("decision", "accept the arm64 offer", (), None) in found
