@@ -375,6 +375,7 @@ _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*
 _NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30}|[A-Z]{2,3})(?: is|\s*=) (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
 # "* tariq - Tariq Mahmood": a line of a list of who is who.
 _NICK_DASH_NAME = re.compile(rf"\s*(?:[-*•+]\s+)?@?(?P<nick>[a-z][\w.-]{{1,30}})(?:\s+(?:--?|[–—])\s+|\s{{2,}})(?P<name>{_NAME})\s*(?:\([^)]*\))?\s*")
+_QUOTED_NICK = re.compile(r"\b(?P<first>[A-Z][\w'’-]+)\s+[\"“](?P<nick>[\w.-]{2,20})[\"”]\s+(?P<last>[A-Z][\w'’-]+)")
 _NAME_THEN_INITIALS = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*(?P<initials>[A-Z]{2,3})\s*[,)]")
 _SHORT_THEN_NAME = re.compile(r"(?<![\w'’.-] )(?<![\w'’.-])(?P<nick>[A-Z][a-z]{2,15})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})\s*\)")
 
@@ -388,6 +389,7 @@ def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
     found.update({m["nick"]: m["name"] for m in _SHORT_THEN_NAME.finditer(text) if m["nick"] not in m["name"].split()})
     found.update({m["initials"]: m["name"] for m in _NAME_THEN_INITIALS.finditer(text)})
     found.update({m["nick"]: m["name"] for m in map(_NICK_DASH_NAME.fullmatch, lines) if m})
+    found.update({m["nick"]: f"{m['first']} {m['last']}" for m in _QUOTED_NICK.finditer(text)})
     if author and (own := re.search(r"\bme\s*\(\s*@?([a-z][\w.-]{1,30})\s*\)", text)):
         found.setdefault(own[1], author)  # "and me (fatima)"
     if author and (own := re.search(rf"\b({_NAME})\s*\(\s*(?:me|myself)\b", text)):
@@ -462,7 +464,7 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str
                 _unlike_a_word(handle, aliases[handle]) and not handle.isupper())):
             return match.group(0)
         return aliases[handle]
-    return re.sub(r"(?<![\w/.<-])@?([A-Za-z][\w.-]{1,30})\b(?!\s*\()", named, line)
+    return re.sub(r"(?<![\w/.<\"“-])@?([A-Za-z][\w.-]{1,30})\b(?!\s*\()", named, line)  # not 'Jonas "jb" Berg'
 
 
 def _capitalised_names(lines: list[str]) -> list[str]:
@@ -511,8 +513,8 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
             continue
         text, listed = (match[2] if match else ""), False
         for following in lines[index + 1 :]:
-            bullet = _BULLET.match(following)
-            if bullet:
+            bullet = _BULLET.match(following) or (None if match else re.match(r"\s{2,}(\S.*)", following))
+            if bullet:  # "- Ewa Kowalczyk", or a name alone on an indented line under "Attendance"
                 names += _split_names(bullet[1], author)
                 listed = True
             elif match and not listed and not re.match(r"\s*[*_]*[\w ]{1,25}[*_]*\s*:", following) and following.strip() and (
@@ -569,6 +571,7 @@ def _mentioned_names(lines: list[str]) -> tuple[str, ...]:
 def _split_names(text: str, author: str = "") -> list[str]:
     """Return the names in "Jane Okafor (chair), Ravi Menon and me (Mei Lin, notes)" (and "samb (Samira Benali)")."""
     text = _NICK_THEN_NAME.sub(lambda match: match["name"], text)
+    text = _QUOTED_NICK.sub(lambda match: f"{match['first']} {match['last']}", text)  # 'Jonas "jb" Berg'
     text = _SHORT_THEN_NAME.sub(lambda m: m["name"] if m["nick"] not in m["name"].split() else m[0], text)  # "Wojtek (Wojciech Zieliński)"
     text = re.sub(r"\bme\s*\(\s*([^,)]+)[^)]*\)", r"\1", text)  # "me (Ximena Quispe, taking notes)"
     if author:  # "Kasia Zielińska (me)", "Funmi (me, notes)": the writer, by the name the message is sent with
@@ -674,7 +677,7 @@ _OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(
 
 
 # A table of action items: its header "Who | What | When" (or in columns) and its rules "----+----".
-_TABLE_HEADER = re.compile(r"\s*\|?\s*(?:who|owners?)\s*(?:\||\s{2,})\s*(?:what|tasks?|actions?)\b.*", re.IGNORECASE)
+_TABLE_HEADER = re.compile(r"\s*\|?\s*(?:who|owners?)\s*(?:\||\s{2,})\s*(?:what|tasks?|actions?|items?)\b.*", re.IGNORECASE)
 _TABLE_ROW = re.compile(rf"\s*(?:[-*•+]\s+)?\|?\s*(?P<owners>{_NAMES})\s*(?:\||\s{{2,}})\s*(?P<task>[^|]*?[^|\s.])"
                         rf"(?:\s*(?:\||\s{{2,}}|\s*\.{{3,}}\s*)\s*(?P<due>[^|]*?))?\s*\|?\s*")
 _TABLE_RULE = re.compile(r"\s*[-=:]+(?:\s*[+|]\s*[-=:]+)+\s*\|?\s*")
@@ -840,7 +843,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             if stated and due is None:
                 due = split_due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
             # a task has words; a name alone ("Karolina (@kzielinska)") is none, and "do that" points at one said elsewhere
-            if re.search(r"(?<![@\w.-])[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into)\s+(?:that|it|this|so)", task):
+            if re.search(r"(?<![@\w.-])[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into)\s+(?:that|it|this|so)|find out", task):
                 return "action", task, owners, due, rule
     return None
 

@@ -562,3 +562,24 @@ absent: heikki (vacation)
     there = read_minutes("there: claire dubois, kenji watanabe (me), amara okonkwo\n\namara will open the PR.\n",
                          message_id="m", date=TUESDAY, author="Kenji Watanabe")
     assert there.attendees == ("Claire Dubois", "Kenji Watanabe", "Amara Okonkwo")
+
+
+def test_names_one_to_an_indented_line_a_quoted_nickname_and_an_owner_item_table() -> None:
+    body = """Attendance
+  Ewa Kowalczyk
+  Jonas "jb" Berg
+  Gwen Whitaker
+Apologies: Stefan Novak
+
+Rahul: three deploy keys should be replaced. Jonas to find out.
+
+Actions
+  Owner      | Item                                      | Due
+  -----------+-------------------------------------------+-----------
+  jb         | check release workflow w/ OIDC on mirror  | 2026-11-20
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Ewa Kowalczyk")
+    assert minutes.attendees == ("Ewa Kowalczyk", "Jonas Berg", "Gwen Whitaker")
+    assert [(i.text, i.owners, i.due) for i in minutes.items] == [
+        ("check release workflow w/ OIDC on mirror", ("Jonas Berg",), date(2026, 11, 20)),  # "find out" says nothing
+    ]
