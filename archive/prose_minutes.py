@@ -24,9 +24,11 @@ _SUBJECT = re.compile(
     r"session|sync|summit|sprint))\b", re.IGNORECASE)
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
 # "Present:", "Voting members present (5):", "Also present:", "Guests:", "On the call:".
-_ATTENDEES = re.compile(r"\s*(?:[*#-]+\s*)?(?:(?!not\b)[A-Za-z]+\s+){0,2}?(attendees|attendance|attending|present|participants|"
-                        r"in attendance|people present|who was there|who attended|on the call|guests?|here|there|took part|around the table|people)"
-                        r"(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)", re.IGNORECASE)
+# "Here:" and "There:" only open a line: "Two changes here:" in a patch lists no people.
+_PRESENT_WORDS = r"attendees|attendance|attending|present|participants|in attendance|people present|who was there|who attended|on the call|" \
+                 r"guests?|took part|around the table|people"
+_ATTENDEES = re.compile(rf"\s*(?:[*#-]+\s*)?(?:(?:(?!not\b)[A-Za-z]+\s+){{0,2}}?(?=(?:{_PRESENT_WORDS})\b)|(?=(?:here|there)\s*:))"
+                        rf"({_PRESENT_WORDS}|here|there)(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)", re.IGNORECASE)
 # "## Attendees" or "Attendance" alone on its line, with the people listed below it.
 _ATTENDEES_HEADING = re.compile(r"\s*(?:#+\s*)?(?:attendees|attendance|present|participants|in attendance|who was there)"
                                 r"\s*(?:\([^)]*\))?\s*:?\s*", re.IGNORECASE)  # "Attendees (add yourself: nick - name)"
@@ -163,8 +165,10 @@ def looks_like_minutes(subject: str, body: str) -> bool:
         # a reply quotes minutes, a question asks one: their own words are discussion, unless they are the minutes
         opening = " ".join(lines[:3])  # "Minutes inline below", "here the notes of yesterday infra meeting"
         return bool(re.search(r"\b(?:minutes|notes)\b", opening, re.IGNORECASE)) and any(_ATTENDEES.match(line) for line in lines)
+    labelled = any(_ATTENDEES.match(line) or _ATTENDEES_HEADING.fullmatch(line) for line in lines)
     signals = {
-        "attendees": any(_ATTENDEES.match(line) or _ATTENDEES_HEADING.fullmatch(line) for line in lines),
+        # "Present: ..." that names people ("Two changes here:" in a patch, or "Guest: Qemu KVM", names nobody)
+        "attendees": labelled and len(_attendees(_capitalised_names(lines))) >= 2,
         "agenda": any(_AGENDA.fullmatch(line) and len(line) < 40 for line in lines),
         "topics": _title_count(body) >= 2,
         "sections": any(_is_heading(line, _ACTIONS_HEADING) or _is_heading(line, _DECISIONS_HEADING)
@@ -175,13 +179,17 @@ def looks_like_minutes(subject: str, body: str) -> bool:
     count = sum(signals.values())
     if _SUBJECT.search(subject):
         return count >= 1
-    # "organisers meet notes", "SIG Node weekly - notes", "community call #14"; not the next one's agenda or a proposal
+    # "organisers meet notes", "SIG Node weekly - notes", "community call #14": minutes when they say who was there, as a
+    # patch that makes "a system call" or "syncs headers" does not; not the next meeting's agenda or a proposal either
     if _MEETING_WORD.search(subject) and not re.search(r"\bagenda\b|\A\s*(?:\[[^]]*\]\s*)*(?:proposal|rfc|\[?vote|\[?discuss|call for)\b",
                                                          subject, re.IGNORECASE):
-        return count >= 1
+        people = signals["attendees"] or len(_attendees_in_prose(lines, "")) >= 2
+        return not _PATCH.search(subject) and count >= (1 if people else 2)
     return signals["attendees"] and count >= 2
 
 
+# A subject of a patch or a bug ("[PATCH v2 3/6] io_uring: add sync read/write"), whose "call" and "sync" are code.
+_PATCH = re.compile(r"\[[^]]*\b(?:PATCH|PATCHSET|RFC|GIT PULL)\b[^]]*\]|\bbug report\b", re.IGNORECASE)
 # A word of a subject that names a meeting or its notes, though not in the way _SUBJECT knows.
 _MEETING_WORD = re.compile(r"\b(?:notes|minutes|recap|summary|report|readout|sync|standup|stand-up|meet|meeting|mtg|call(?!\s+for)|"
                            r"council|board|committee|weekly|monthly|wg|sig|tsc|pmc|bof)\b", re.IGNORECASE)
@@ -543,7 +551,7 @@ _JOINED = re.compile(rf"(?P<name>[{_CAPITAL}][\w'’-]+\s+{_NAME})(?:\s*\([^)]*\
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
-                       r"few of us|those present|of us|regulars were|attendees were|signed in|it was me|we were)\b"
+                       r"few of us|those present|of us|regulars were|attendees were|signed in|it was me|we were|on the call|turnout)\b"
                        r"(?:[^.:]{0,90}?:\s*(?P<listed>[^.:]+)|[^.:()]{0,60}?(?:\(\s*(?P<inner>[^)]+)\)|\s+(?=(?-i:[A-Z]))(?P<names>[^.:]+)))",
                        re.IGNORECASE)
 

@@ -461,7 +461,8 @@ The Chair declared Jonas Becker elected as director.
 
 
 def test_meeting_subjects_need_little_structure_but_an_agenda_is_not_minutes() -> None:
-    body = "Nine of us in the end. We talked about the room, and in the end we voted to stay at the pub.\n"
+    body = ("Nine of us in the end: me, Fiona Dunn, Harpreet Gill and Tobias Lindqvist. We talked about the room,\n"
+            "and in the end we voted to stay at the pub.\n")
     assert looks_like_minutes("TynLUG November meet - report", body)
     assert not looks_like_minutes("Proposed agenda for the 14 June steering call", body)
     assert not looks_like_minutes("Winter sprint -- venue options", body)
@@ -583,3 +584,16 @@ Actions
     assert [(i.text, i.owners, i.due) for i in minutes.items] == [
         ("check release workflow w/ OIDC on mirror", ("Jonas Berg",), date(2026, 11, 20)),  # "find out" says nothing
     ]
+
+
+def test_patches_whose_subjects_say_call_or_sync_are_not_minutes() -> None:
+    patch = """Two changes here:
+
+1. Call the helper directly
+2. Sync the header with the kernel
+
+We agreed on the list to do it this way.
+"""
+    assert not looks_like_minutes("[PATCH v2 3/6] io_uring/mock: add sync read/write", patch)
+    assert not looks_like_minutes("statx: allow the system call to be invoked from the kernel", patch)
+    assert not looks_like_minutes("[RFC PATCH 0/2] Batch free work in io-wq", "- Guest: Qemu KVM with 4 vCPUs\n- Host: x86\n")
