@@ -595,5 +595,6 @@ def test_patches_whose_subjects_say_call_or_sync_are_not_minutes() -> None:
 We agreed on the list to do it this way.
 """
     assert not looks_like_minutes("[PATCH v2 3/6] io_uring/mock: add sync read/write", patch)
-    assert not looks_like_minutes("statx: allow the system call to be invoked from the kernel", patch)
+    assert not looks_like_minutes("statx: allow the system call to be invoked from the kernel",
+                                  "Two changes here:\n\n1. Call the helper directly\n\nSigned-off-by: Jens Axboe\n")
     assert not looks_like_minutes("[RFC PATCH 0/2] Batch free work in io-wq", "- Guest: Qemu KVM with 4 vCPUs\n- Host: x86\n")
