@@ -301,10 +301,11 @@ def _restates(summary: ExtractedItem, earlier: ExtractedItem) -> bool:
     """Tell whether an entry of an action list restates in short an action the prose gave before it."""
     if not summary.rule.startswith("action list"):
         return False
-    words, earlier_words = set(actions._words(summary.text).split()), set(actions._words(earlier.text).split())
-    # a word besides the verb: "update the tox configs" and "update the release page" are two tasks
-    objects = set(actions._words(summary.text).split()[1:]) & set(actions._words(earlier.text).split()[1:])
-    return len(words & earlier_words) * 2 >= len(words) or any(len(word) >= 4 and not word.isdigit() for word in objects)
+    said, earlier_said = actions._words(summary.text).split(), actions._words(earlier.text).split()
+    shared = set(said) & set(earlier_said)
+    # a word besides a verb both start with: "update the tox configs" and "update the release page" are two tasks
+    objects = shared - ({said[0]} if said and earlier_said and said[0] == earlier_said[0] else set())
+    return len(shared) * 2 >= len(set(said)) or any(len(word) >= 4 and not word.isdigit() for word in objects)
 
 
 def _entry_item(section: str, text: str, people: tuple[str, ...], day: date | None, author: str,
@@ -336,7 +337,7 @@ _DECISION_LABEL = re.compile(r"[*_]*(?:agreed|decided|decision|resolved|resoluti
 _MARKERS = ((re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:agreed|accepted)\s+", re.IGNORECASE), r"\1- Agreed: "),
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#action\s+", re.IGNORECASE), r"\1- Action: "),
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:info|link|idea|topic)\s+", re.IGNORECASE), r"\1- "),
-            (re.compile(r"\b(?:AI|TODO)\s*\(([^)]{2,60})\)\s*[*_]*\s*:\s*[*_]*\s*(.+)"), r"AI: \2 (owner: \1)"))
+            (re.compile(r"\b(?:AI|TODO|ACTION)\s*[(\[]([^)\]]{2,60})[)\]]\s*[*_]*\s*:\s*[*_]*\s*(.+)"), r"AI: \1: \2"))
 
 
 def _paired_owner_lines(lines: list[str]) -> list[str]:
@@ -688,7 +689,7 @@ _OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(
 _TABLE_HEADER = re.compile(r"\s*\|?\s*(?:who|owners?)\s*(?:\||\s{2,})\s*(?:what|tasks?|actions?|items?)\b.*", re.IGNORECASE)
 _TABLE_ROW = re.compile(rf"\s*(?:[-*•+]\s+)?\|?\s*(?P<owners>{_NAMES})\s*(?:\||\s{{2,}})\s*(?P<task>[^|]*?[^|\s.])"
                         rf"(?:\s*(?:\||\s{{2,}}|\s*\.{{3,}}\s*)\s*(?P<due>[^|]*?))?\s*\|?\s*")
-_TABLE_RULE = re.compile(r"\s*[-=:]+(?:\s*[+|]\s*[-=:]+)+\s*\|?\s*")
+_TABLE_RULE = re.compile(r"\s*\|?\s*[-=:]+(?:\s*[+|]\s*[-=:]+)+\s*\|?\s*")
 
 
 def _indent(line: str) -> int:

@@ -598,3 +598,27 @@ We agreed on the list to do it this way.
     assert not looks_like_minutes("statx: allow the system call to be invoked from the kernel",
                                   "Two changes here:\n\n1. Call the helper directly\n\nSigned-off-by: Jens Axboe\n")
     assert not looks_like_minutes("[RFC PATCH 0/2] Batch free work in io-wq", "- Guest: Qemu KVM with 4 vCPUs\n- Host: x86\n")
+
+
+def test_action_with_owners_in_brackets_and_a_summary_table_that_restates_it() -> None:
+    body = """Attendees
+---------
+- Nadia Petrova (@npetrova)
+- Björn Eriksson (@bjorne)
+
+ACTION [@npetrova]: fix or document the remaining AMD CTS failures by
+2027-04-09.
+ACTION [@bjorne]: ask his employer about donating runner time.
+
+Action item summary
+-------------------
+| Owner               | Item                     | Due        |
+|---------------------|--------------------------|------------|
+| @npetrova           | AMD CTS failures         | 2027-04-09 |
+| @bjorne             | Runner donation inquiry  | -          |
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Nadia Petrova")
+    assert [(i.text, i.owners, i.due) for i in minutes.items] == [
+        ("fix or document the remaining AMD CTS failures", ("Nadia Petrova",), date(2027, 4, 9)),
+        ("ask his employer about donating runner time", ("Björn Eriksson",), None),
+    ]
