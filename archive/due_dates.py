@@ -19,7 +19,7 @@ _SHORT_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
 _MONTH_NAMES = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 # Events a task can be due before; the phrase names a day only when the minutes give the event's date.
-_EVENT = r"(?:meeting|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline|standup|stand-up|sync|check-in)"
+_EVENT = r"(?:meeting|mtg|meetup|call|session|summit|sprint|freeze|release|milestone[\w-]*|deadline|standup|stand-up|sync|check-in)"
 # "(tue 20 feb)", "(June 10)": a date in brackets, which is no remark.
 DATE_IN_BRACKETS = rf"(?:{_SHORT_WEEKDAY}[a-z]*\.?,?\s+)?(?:\d{{1,2}}\s+[a-z]{{3,9}}|[a-z]{{3,9}}\.?\s+\d{{1,2}})(?:,?\s+\d{{4}})?\)"
 

@@ -54,7 +54,7 @@ _BULLET = re.compile(r"\s*(?:(?:[-*•+]|\d+[.)]|[a-z][.)])\s+|(?=\[[ xX✓✔]?
 # A person as minutes name them: one to three capitalised words ("Jane", "Jane Okafor", "Ana de Souza").
 _CAPITAL = "A-ZÀ-ÖØ-Þ\u0100-\u024F"  # Latin Extended-A and -B mix cases, but names in it start with capitals
 _NAME = rf"[{_CAPITAL}][\w'’.-]*(?:\s+(?:de|da|dos|das|du|di|van|von|der|del|la|le|ter|ten|bin|ibn|[{_CAPITAL}][\w'’.-]*)){{0,3}}"
-_NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/|\+)\s*{_NAME})*"
+_NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/|\+)\s*(?:{_NAME}|me\b))*"  # "Marta and me"
 # Last words of the names of companies and bodies, which take on no tasks in minutes ("Brightline Analytics agreed to ...").
 _ORGANISATIONS = frozenset("""analytics inc ltd llc gmbh labs lab foundation corp corporation company systems technologies
 software university institute group team project committee board council association society agency services""".split())
@@ -336,6 +336,7 @@ _DECISION_LABEL = re.compile(r"[*_]*(?:agreed|decided|decision|resolved|resoluti
 # Each marked line is an entry of its own, as a list's are.
 _MARKERS = ((re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:agreed|accepted)\s+", re.IGNORECASE), r"\1- Agreed: "),
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#action\s+", re.IGNORECASE), r"\1- Action: "),
+            (re.compile(r"\A(\s*)(?:[-*•+]\s+)?(?:→|=>)\s*(?=\S)"), r"\1- Action: "),  # "→ Jürgen writes to the release team"
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:info|link|idea|topic)\s+", re.IGNORECASE), r"\1- "),
             (re.compile(r"\b(?:AI|TODO|ACTION)\s*[(\[]([^)\]]{2,60})[)\]]\s*[*_]*\s*:\s*[*_]*\s*(.+)"), r"AI: \1: \2"))
 

@@ -622,3 +622,19 @@ Action item summary
         ("fix or document the remaining AMD CTS failures", ("Nadia Petrova",), date(2027, 4, 9)),
         ("ask his employer about donating runner time", ("Björn Eriksson",), None),
     ]
+
+
+def test_arrows_mark_tasks_and_the_writer_shares_one() -> None:
+    body = """Participants: Jürgen Voß (minutes), Mehmet Yıldız, Marta Solé
+
+TOP 2: String freeze
+Result: we ask the release team for two weeks.
+  → Mehmet writes to the release team until 20.01.2027.
+
+Marta and me will write the grant form and the rules.
+"""
+    minutes = read_minutes(body, message_id="m", date=datetime(2027, 1, 17, tzinfo=timezone.utc), author="Jürgen Voß")
+    assert [(i.text, i.owners, i.due) for i in minutes.items if i.kind == "action"] == [
+        ("writes to the release team", ("Mehmet Yıldız",), date(2027, 1, 20)),
+        ("write the grant form and the rules", ("Marta Solé", "Jürgen Voß"), None),
+    ]
