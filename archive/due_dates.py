@@ -51,7 +51,8 @@ def split_due(task: str, day: date | None) -> tuple[str, date | None]:
     """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
     task = re.sub(r",?\s+(?:this week|this weekend|over the weekend|this month|soon|asap|shortly)\b.*\Z", "", task)  # vague: no date
     # "chase the speaker, Monday at the latest", "pair on the build, Thursday afternoon"
-    task = re.sub(rf",\s+({_WEEKDAY})(?:\s+(?:at the latest|morning|afternoon|evening))?\s*\Z", r" by \1", task, flags=re.IGNORECASE)
+    task = re.sub(rf",\s+(?:target is\s+)?({_WEEKDAY})(?:\s+(?:at the latest|morning|afternoon|evening))?\s*\Z", r" by \1", task,
+                  flags=re.IGNORECASE)
     if not _DUE.search(task):  # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)"
         task = re.sub(rf"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:{_SHORT_WEEKDAY})[a-z]*\.?)\)\s*\.?\Z",
                       lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)

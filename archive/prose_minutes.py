@@ -767,7 +767,7 @@ _REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:-
 
 # "Ji-woo to draft the LTS policy: in progress": an earlier action reported under way.
 _UNDER_WAY = re.compile(r"(?:[:(]|--|->|=>|→|[–—-])\s*(?:still\s+)?(?:in progress|ongoing|under way|underway|carried over|carry over|"
-                        r"still open|pending|not (?:yet )?started|no progress|(?:still )?to ?do|(?:still )?wip|work in progress|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b",
+                        r"still open|still failing|on it|pending|not (?:yet )?started|no progress|(?:still )?to ?do|(?:still )?wip|work in progress|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b",
                         re.IGNORECASE)
 
 
@@ -781,7 +781,7 @@ _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|
                            rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|\s+-\s+(?=[a-z])|,\s+hopefully\b|\s+when\s+\w+\s+(?:is|are)\b|,\s+please\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you)\b|"
+                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+(?:he|she|they)['’]ll\b|,\s+ideally\b|,\s+nobody\b|,\s+it only\b|\s+in case\b|\s+between them\b|\s+-\s+(?=[a-z])|,\s+hopefully\b|\s+when\s+\w+\s+(?:is|are)\b|,\s+please\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you|he|she|I)\b|"
                       r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure|make sure|see|confirm))\b|;|\s+(?:[–—]|--)\s+).*\Z")
 
 
@@ -848,7 +848,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             continue  # a company or someone who was not there: an aside, not an assignment
         if owners:
             task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})(?!" + DATE_IN_BRACKETS + r")[^)]*\)", "", match["task"])  # "(they still show the old installer)"
-            task, due = split_due(_task_alone(re.sub(r"\A(?:also|then|now|still|again)\s+", "", task)), day)
+            task, due = split_due(_task_alone(re.sub(r"\A(?:also|then|now|still|again|jointly|together)\s+", "", task)), day)
             stated = match.groupdict().get("due") or match.groupdict().get("after")
             if stated and due is None:
                 due = split_due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]

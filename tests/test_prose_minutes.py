@@ -638,3 +638,24 @@ Marta and me will write the grant form and the rules.
         ("writes to the release team", ("Mehmet Yıldız",), date(2027, 1, 20)),
         ("write the grant form and the rules", ("Marta Solé", "Jürgen Voß"), None),
     ]
+
+
+def test_what_trails_a_task_is_left_out_of_it() -> None:
+    body = """Present: Tariq Hussain, Nadia Haddad, Amadou Diallo, Mei Kobayashi
+
+Tariq will help Conor put together the sponsor prospectus, he'll get in touch with him.
+Nadia will finish the maturity model assessment, ideally before the July board report is due.
+Amadou to check our push script in case it's on our side.
+Mei and Tariq will jointly prepare an FAQ for community event organizers.
+
+Actions:
+- Mei: review the plugin API PR (#1150), target is Wednesday
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Nadia Haddad")
+    assert [(i.text, i.due) for i in minutes.items] == [
+        ("help Conor put together the sponsor prospectus", None),
+        ("finish the maturity model assessment", None),
+        ("check our push script", None),
+        ("prepare an FAQ for community event organizers", None),
+        ("review the plugin API PR (#1150)", date(2024, 3, 13)),
+    ]
