@@ -381,12 +381,15 @@ _NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*
                              r"\s*(?:,[^)]*)?\)")
 
 
-# "hkaur is Harpreet Kaur", "hrv = Henrik Rasmussen-Vik", "* tariq - Tariq Mahmood", "Wojtek (Wojciech Zieliński)".
+# "hkaur is Harpreet Kaur", "hrv = Henrik Rasmussen-Vik", "MB = Marcus Bell".
 _NICK_IS_NAME = re.compile(r"(?<![\w.@-])(?P<nick>[a-z][\w.-]{1,30}|[A-Z]{2,3})(?: is|\s*=) (?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})")
 # "* tariq - Tariq Mahmood": a line of a list of who is who.
 _NICK_DASH_NAME = re.compile(rf"\s*(?:[-*•+]\s+)?@?(?P<nick>[a-z][\w.-]{{1,30}})(?:\s+(?:--?|[–—])\s+|\s{{2,}})(?P<name>{_NAME})\s*(?:\([^)]*\))?\s*")
+# 'Jonas "jb" Berg': a nickname in quotes inside a name.
 _QUOTED_NICK = re.compile(r"\b(?P<first>[A-Z][\w'’-]+)\s+[\"“](?P<nick>[\w.-]{2,20})[\"”]\s+(?P<last>[A-Z][\w'’-]+)")
+# "Ruth Achterberg (RA)", "Dmitri Volkov (DV, notes)": initials beside a name.
 _NAME_THEN_INITIALS = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*(?P<initials>[A-Z]{2,3})\s*[,)]")
+# "Wojtek (Wojciech Zieliński)": a short name before the full one (not a surname: "Théo Marchetti (Transit Authority)").
 _SHORT_THEN_NAME = re.compile(r"(?<![\w'’.-] )(?<![\w'’.-])(?P<nick>[A-Z][a-z]{2,15})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})\s*\)")
 
 
@@ -468,12 +471,13 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str
         line = f"{said.group(1)}{aliases[said['nick']]} will" + line[said.end():]  # still quoted from IRC
     def named(match: re.Match[str]) -> str:
         handle = match.group(1)
-        owner_position = _owner_position(line, match.start(), match.end())
-        # initials ("SL") are guessed only where an owner stands, as "CI" or "PR" elsewhere are no one
-        if handle not in aliases or not (bare or match.group(0).startswith("@") or owner_position or (
-                _unlike_a_word(handle, aliases[handle]) and not handle.isupper())):
+        if handle not in aliases:
             return match.group(0)
-        return aliases[handle]
+        # initials ("SL") are guessed only where an owner stands, as "CI" or "PR" elsewhere are no one
+        if bare or match.group(0).startswith("@") or (_unlike_a_word(handle, aliases[handle]) and not handle.isupper()) or (
+                _owner_position(line, match.start(), match.end())):
+            return aliases[handle]
+        return match.group(0)
     return re.sub(r"(?<![\w/.<\"“-])@?([A-Za-z][\w.-]{1,30})\b(?!\s*\()", named, line)  # not 'Jonas "jb" Berg'
 
 
