@@ -675,7 +675,9 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
 
 
 # How a line ends when its sentence goes on to the next: "... and", "... asked", "... about the".
-_WRAPS = re.compile(rf"(?:[,(/-]|\b(?:and|or|that|asked|with|to|by|the|a|an|of|for|on|in|at|from|about|into|our|their|his|her|its))\Z")
+_WRAPS = re.compile(r"(?:[,(/-]|\b(?:and|or|that|asked|with|to|by|the|a|an|of|for|on|in|at|from|about|into|our|their|his|her|its))\Z")
+
+
 def _wraps(before: str, line: str) -> bool:
     """Tell whether a sentence goes on from one line to the next: "... asked" or "María" then "José will ..."."""
     return bool(_WRAPS.search(before) or (re.search(rf"\b[{_CAPITAL}][\w'’-]*\Z", before)
@@ -771,8 +773,8 @@ _REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:-
 
 # "Ji-woo to draft the LTS policy: in progress": an earlier action reported under way.
 _UNDER_WAY = re.compile(r"(?:[:(]|--|->|=>|→|[–—-])\s*(?:still\s+)?(?:in progress|ongoing|under way|underway|carried over|carry over|"
-                        r"still open|still failing|on it|pending|not (?:yet )?started|no progress|(?:still )?to ?do|(?:still )?wip|work in progress|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b",
-                        re.IGNORECASE)
+                        r"still open|still failing|on it|pending|not (?:yet )?started|no progress|(?:still )?to ?do|(?:still )?wip|"
+                        r"work in progress|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b", re.IGNORECASE)
 
 
 # A sentence ends before a capital, or before a small letter after a word's full stop (notes written in lower case).
@@ -784,9 +786,27 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|(?:he|she)\s+will\b)|\s+and\s+(?=I'll\b|I will\b)|"
                            rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
-_TRAILER = re.compile(r"(?:,?\s+(?:so that|in order to|because|even though|although)\b|,\s+(?:so|since|as|which|given that|"
-                      r"now that|but|when)\b|\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b|,?\s+given\s+(?:how|that|the)\b|,\s+(?:he|she|they)['’]ll\b|,\s+ideally\b|,\s+nobody\b|,\s+it only\b|\s+in case\b|\s+between them\b|\s+-\s+(?=[a-z])|,\s+hopefully\b|\s+when\s+\w+\s+(?:is|are)\b|,\s+please\b|,\s+it['’]s\b|\s+but\s+(?:wants|needs|only|not|first|would|will)\b|\s+after that\b|,\s+and\s+(?:whether|if|how|why)\b|,\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b|,?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b|\s+so\s+(?:we|that|they|it|the|people|everyone|others|you|he|she|I)\b|"
-                      r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure|make sure|see|confirm))\b|;|\s+(?:[–—]|--)\s+).*\Z")
+_TRAILER = re.compile("(?:" + "|".join((
+    r",?\s+(?:so that|in order to|because|even though|although)\b",
+    r",\s+(?:so|since|as|which|given that|now that|but|when)\b",
+    r"\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b",  # "backport it since the fix is small"
+    r",?\s+given\s+(?:how|that|the)\b",
+    r",\s+(?:he|she|they)['’]ll\b",  # ", he'll get in touch with him"
+    r",\s+ideally\b", r",\s+nobody\b", r",\s+it only\b", r"\s+in case\b", r"\s+between them\b",
+    r"\s+-\s+(?=[a-z])",  # " - we think 30 should be plenty"
+    r",\s+hopefully\b",
+    r"\s+when\s+\w+\s+(?:is|are)\b",  # "when CI is green"
+    r",\s+please\b", r",\s+it['’]s\b",
+    r"\s+but\s+(?:wants|needs|only|not|first|would|will)\b",
+    r"\s+after that\b",
+    r",\s+and\s+(?:whether|if|how|why)\b",
+    r",\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b",  # ", the form was too much work"
+    r",?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b",
+    r"\s+so\s+(?:we|that|they|it|the|people|everyone|others|you|he|she|I)\b",
+    r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure|make sure|see|confirm))\b",
+    r";",
+    r"\s+(?:[–—]|--)\s+",
+)) + r").*\Z")
 
 
 def _main_clause(task: str) -> str:
@@ -843,8 +863,9 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
     text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"(?:(?i:assigned\s+to|owner)\s+)?{_NAMES}\s*:", text) else text
     # "As discussed at the end of the call, I'll send ...": the task follows the opening phrase.
     opened = re.sub(r"\A[^,;:]{3,60}[,:]\s+(?=\S)", "", text)
+    readings = tuple(dict.fromkeys((text, opened, _from_person(text, attendees))))  # each way of reading it, once
     for rule, pattern in rules:
-        match = pattern.match(text) or pattern.match(opened) or pattern.match(_from_person(text, attendees))
+        match = next((found for reading in readings if (found := pattern.match(reading))), None)
         if match is None:
             continue
         owners = _owners(match["owners"], attendees, author)
