@@ -1,9 +1,9 @@
 """Due dates as minutes write them: find the phrase in a task and the day it names (pure).
 
 "by Friday", "before 2024-06-01", "due March 15", "by the end of the month", "by the next meeting
-(2021-03-16)", "before nominations open on 1 November", "(9 June)", "21.10.": each counted from the
-meeting's day. A vague phrase ("soon", "this week") or a meeting whose date the minutes do not give
-names no day.
+(2021-03-16)", "before nominations open on 1 November", "(9 June)", "21.10.", "next Monday", "before the
+20th": each counted from the meeting's day. A vague phrase ("soon", "next week", "tomorrow or so") or a
+meeting whose date the minutes do not give names no day.
 """
 
 from __future__ import annotations
@@ -26,20 +26,21 @@ DATE_IN_BRACKETS = rf"(?:{_SHORT_WEEKDAY}[a-z]*\.?,?\s+)?(?:\d{{1,2}}\s+[a-z]{{3
 _WHEN = "|".join((
     r"(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)\b(?!\s+(?:ago|later))",  # "within two weeks"
     r"\d{1,2}\.\d{1,2}\.(?:\d{4})?",  # "21.10."
-    rf"end of (?:the\s+)?(?:next\s+)?(?:week|month|year|{_MONTH_NAMES})",
-    r"next (?:meeting|call|week)",
+    rf"end of (?:the\s+|this\s+)?(?:next\s+)?(?:week|month|year|{_MONTH_NAMES})",
+    r"next (?:meeting|call|week\b(?!['’]))",  # not "next week's sync", an event
     r"\d{4}-\d\d-\d\d",
     r"tomorrow'?s? (?:meeting|session|call)",
     rf"(?:(?:next|following|upcoming)\s+)?(?:[\w'.-]+\s+){{0,2}}{_EVENT}",  # "the next call", "the 2.3 release"
     r"(?:[\w'.-]+\s+){1,3}(?:opens?|closes?|starts?|begins?|ends?|lifts?)(?=\s+on\s)",  # "nominations open (on 1 November)"
     rf"(?:next\s+)?(?:{_WEEKDAY}|{_SHORT_WEEKDAY}\b\.?)",
     r"tomorrow",
+    r"the \d{1,2}(?:st|nd|rd|th)\b",  # "before the 20th"
     rf"{_MONTH}[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",  # "March 15"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}[a-z]*(?:\s+\d{{4}})?",  # "15 March"
 ))
 _DUE = re.compile(
     r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?"
-    rf"(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at|target(?:ing)?|aiming for|on(?=\s+(?:next\s+)?{_SHORT_WEEKDAY}))\s+"
+    rf"(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at|target(?:ing)?|aiming for|on(?=\s+(?:next\s+)?{_SHORT_WEEKDAY}|\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\s+{_MONTH}[a-z]*\.?\s+\d))\s+"
     rf"(?P<when>(?:(?:the|our|this)\s+)?(?:{_WEEKDAY},?\s+(?={_MONTH}[a-z]*\.?\s+\d|\d{{1,2}}(?:st|nd|rd|th)?\s+[a-z]{{3}}))?(?:{_WHEN}))"
     # "the next meeting (2021-03-16)", "the next call on 21 June": the day the minutes give for it
     rf"(?:(?:\s+on\s+|\s*\()(?:{_SHORT_WEEKDAY}[a-z]*\.?,?\s+)?"
@@ -49,10 +50,17 @@ _DUE = re.compile(
 
 def split_due(task: str, day: date | None) -> tuple[str, date | None]:
     """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
-    task = re.sub(r",?\s+(?:this week|this weekend|over the weekend|this month|soon|asap|shortly)\b.*\Z", "", task)  # vague: no date
+    task = re.sub(r"[\s-]+ish\W*\Z", "", task)  # "end of next week-ish"
+    # a vague time names no day; "end of next week" is no vague "next week"
+    task = re.sub(r"(?<!\bof),?\s+(?:(?:early |later )?this week|this weekend|over the weekend|(?:later )?this month|soon|asap|shortly|"
+                  r"(?:early |later )?next week|(?:in )?the next (?:few|couple of) days|tomorrow or so|(?:some ?time|at some point) "
+                  r"(?:this|next) (?:week|month))\b(?!['’]).*\Z", "", task)
     # "chase the speaker, Monday at the latest", "pair on the build, Thursday afternoon"
     task = re.sub(rf",\s+(?:target is\s+)?({_WEEKDAY})(?:\s+(?:at the latest|morning|afternoon|evening))?\s*\Z", r" by \1", task,
                   flags=re.IGNORECASE)
+    if not _DUE.search(task):  # "ring the library next Monday", "post it end of the month"
+        task = re.sub(rf"\s+(?:at\s+)?((?:next\s+)?{_WEEKDAY}|tomorrow|(?:the\s+)?end of (?:the\s+|this\s+)?(?:next\s+)?(?:week|month))\Z",
+                      r" by \1", task, flags=re.IGNORECASE)
     if not _DUE.search(task):  # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)"
         task = re.sub(rf"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:{_SHORT_WEEKDAY})[a-z]*\.?)\)\s*\.?\Z",
                       lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)
@@ -90,6 +98,12 @@ def due_date(when: str, day: date | None) -> date | None:
     if weekday:
         target = [name[:3].casefold() for name in calendar.day_name].index(weekday[1])
         return day + timedelta(days=(target - day.weekday() - 1) % 7 + 1)
+    if ordinal := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", when):  # "the 20th": of this month, or the next when past
+        month_start = day.replace(day=1) if int(ordinal[1]) > day.day else (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        try:
+            return month_start.replace(day=int(ordinal[1]))
+        except ValueError:
+            return None
     try:
         named = date_parser.parse(when, default=datetime(day.year, day.month, day.day)).date()
     except (ValueError, OverflowError):

@@ -28,6 +28,13 @@ TUESDAY = date(2024, 3, 12)
     ("share the budget (9 June)", ("share the budget", date(2024, 6, 9))),
     ("chase the second speaker, Monday at the latest", ("chase the second speaker", date(2024, 3, 18))),
     ("order the stickers by January 10", ("order the stickers", date(2025, 1, 10))),  # the next 10 January
+    ("turn off the bot on 1 April", ("turn off the bot", date(2024, 4, 1))),
+    ("ring the library next Monday", ("ring the library", date(2024, 3, 18))),
+    ("start a thread tomorrow", ("start a thread", date(2024, 3, 13))),
+    ("post the report end of the month", ("post the report", date(2024, 3, 31))),
+    ("send the draft before the 20th", ("send the draft", date(2024, 3, 20))),
+    ("send the draft before the 5th", ("send the draft", date(2024, 4, 5))),  # the 5th of this month is past
+    ("write a cleanup cron, aiming for end of next week-ish", ("write a cleanup cron", date(2024, 3, 22))),
 ])
 def test_a_due_phrase_is_taken_out_of_the_task_and_read_as_a_day(task: str, expected: tuple[str, date]) -> None:
     assert split_due(task, TUESDAY) == expected
@@ -35,11 +42,12 @@ def test_a_due_phrase_is_taken_out_of_the_task_and_read_as_a_day(task: str, expe
 
 @pytest.mark.parametrize("task", [
     "update the wiki soon", "send the invite this week", "put up the page this weekend and link it",
-    "present it at the next meeting", "write the notes before the freeze",
+    "present it at the next meeting", "write the notes before the freeze", "rack the boards next week",
+    "start a thread tomorrow or so", "open the issue in the next few days", "send the reminder before next week's sync",
 ])
 def test_a_vague_phrase_or_an_event_without_a_date_names_no_day(task: str) -> None:
     assert split_due(task, TUESDAY)[1] is None
-    assert not split_due(task, TUESDAY)[0].endswith(("soon", "this week"))
+    assert not split_due(task, TUESDAY)[0].endswith(("soon", "this week", "next week", "or so", "days", "'s sync"))
 
 
 def test_a_task_without_a_due_phrase_keeps_its_words_and_a_day_needs_the_meeting_day() -> None:
