@@ -54,7 +54,7 @@ _BULLET = re.compile(r"\s*(?:(?:[-*•+]|\d+[.)]|[a-z][.)])\s+|(?=\[[ xX✓✔]?
 # A person as minutes name them: one to three capitalised words ("Jane", "Jane Okafor", "Ana de Souza").
 _CAPITAL = "A-ZÀ-ÖØ-Þ\u0100-\u024F"  # Latin Extended-A and -B mix cases, but names in it start with capitals
 _NAME = rf"[{_CAPITAL}][\w'’.-]*(?:\s+(?:de|da|dos|das|du|di|van|von|der|del|la|le|ter|ten|bin|ibn|[{_CAPITAL}][\w'’.-]*)){{0,3}}"
-_NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/|\+)\s*(?:{_NAME}|me\b))*"  # "Marta and me"
+_NAMES = rf"{_NAME}(?:\s*(?:,|and|&|/|\+)\s*(?:{_NAME}|me\b|i\b))*"  # "Marta and me", "Tim and i" in notes written in lower case
 # Last words of the names of companies and bodies, which take on no tasks in minutes ("Brightline Analytics agreed to ...").
 _ORGANISATIONS = frozenset("""analytics inc ltd llc gmbh labs lab foundation corp corporation company systems technologies
 software university institute group team project committee board council association society agency services""".split())
@@ -784,14 +784,14 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
 _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|(?:he|she)\s+will\b)|\s+and\s+(?=I'll\b|I will\b)|"
-                           rf"(?:\s+and|\s+(?:--|[–—]))\s+(?={_NAME}\s+(?:will|agreed|volunteered|offered|is going)\s+[a-z])")
+                           rf"(?:\s+and|\s+(?:--|[–—])|,)\s+(?={_NAMES}\s+(?:will|agreed|volunteered|offered|is going|are going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile("(?:" + "|".join((
     r",?\s+(?:so that|in order to|because|even though|although)\b",
     r",\s+(?:so|since|as|which|given that|now that|but|when)\b",
     r"\s+since\s+(?:the|it|we|this|that|they|there|our|nobody|no|he|she)\b",  # "backport it since the fix is small"
     r",?\s+given\s+(?:how|that|the)\b",
-    r",\s+(?:he|she|they)['’]ll\b",  # ", he'll get in touch with him"
+    r",\s+(?:he|she|they|we|I|i|it|there|who|whose)\b",  # ", he needs to coordinate with their ops", ", who has the contact"
     r",\s+ideally\b", r",\s+nobody\b", r",\s+it only\b", r"\s+in case\b", r"\s+between them\b",
     r"\s+-\s+(?=[a-z])",  # " - we think 30 should be plenty"
     r",\s+hopefully\b",
@@ -802,16 +802,23 @@ _TRAILER = re.compile("(?:" + "|".join((
     r",\s+and\s+(?:whether|if|how|why)\b",
     r",\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b",  # ", the form was too much work"
     r",?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b",
-    r"\s+so\s+(?:we|that|they|it|the|people|everyone|others|you|he|she|I)\b",
+    r"\s+so\s+(?!(?:far|much|many|long|on|forth|as|soon|to|-)\b)[a-z]",  # "so whoever picks it up has something to work against"
     r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure|make sure|see|confirm))\b",
     r";",
     r"\s+(?:[–—]|--)\s+",
-)) + r").*\Z")
+    # but not a due date in brackets: "(end of June)", "(by next Friday)"
+    r"\s*\((?=(?:[^()\s]+\s+){2,}[^()]*\)\W*\Z)(?=[^()]*\b[a-z]{3})(?!(?:due|by|before|until|end of|next|this|target)\b|" + DATE_IN_BRACKETS + ")",  # a remark in brackets at the end: "(moved by Weber, seconded by Park)"
+)) + r")")
 
 
 def _main_clause(task: str) -> str:
     """Return a task or decision without the reason or remark that trails it."""
-    return _TRAILER.sub("", task)
+    for trailer in _TRAILER.finditer(task):
+        kept = task[: trailer.start()]
+        # a comma inside brackets or quotes ("(Tomasz, who sits on ...)") ends no clause of the task
+        if kept.count("(") <= kept.count(")") and kept.count('"') % 2 == 0 and kept.count("“") <= kept.count("”"):
+            return kept
+    return task
 
 
 def _task_alone(task: str) -> str:
@@ -873,7 +880,8 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             continue  # a company or someone who was not there: an aside, not an assignment
         if owners:
             task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})(?!" + DATE_IN_BRACKETS + r")[^)]*\)", "", match["task"])  # "(they still show the old installer)"
-            task, due = split_due(_task_alone(re.sub(r"\A(?:also|then|now|still|again|jointly|together)\s+", "", task)), day)
+            task, due = split_due(_task_alone(re.sub(r"\A(?:(?:also|then|now|still|again|jointly|together|finally|first|probably|just|"
+                                                     r"personally|quickly|definitely|hopefully|actually)\s+)+", "", task)), day)
             stated = match.groupdict().get("due") or match.groupdict().get("after")
             if stated and due is None:
                 due = split_due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]

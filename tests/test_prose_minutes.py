@@ -659,3 +659,25 @@ Actions:
         ("prepare an FAQ for community event organizers", None),
         ("review the plugin API PR (#1150)", date(2024, 3, 13)),
     ]
+
+
+def test_a_new_clause_or_a_closing_remark_ends_a_task_or_decision() -> None:
+    body = """Present: Daniel Okafor, Julien Moreau, Marta Kowalczyk, Tim Krause, Mei Tanaka
+
+Daniel to write up what the sponsor needs and send it to Sebastian, who has the contact.
+Julien will write up the known regressions so downstream projects know what to expect.
+I'll also finally write the migration guide outline, Tim and i will fill in the sections.
+Mei will post the summary (she has the notes, as usual).
+The group voted to approve the 2027 budget as presented (5 in favour, 0 against, 1 abstention).
+We agreed to keep the sponsor tiers (Bronze 500, Silver 1500).
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Marta Kowalczyk")
+    assert [(i.kind, i.text, i.owners) for i in minutes.items] == [
+        ("action", "write up what the sponsor needs and send it to Sebastian", ("Daniel Okafor",)),
+        ("action", "write up the known regressions", ("Julien Moreau",)),
+        ("action", "write the migration guide outline", ("Marta Kowalczyk",)),
+        ("action", "fill in the sections", ("Tim Krause", "Marta Kowalczyk")),
+        ("action", "post the summary", ("Mei Tanaka",)),
+        ("decision", "approve the 2027 budget as presented", ()),
+        ("decision", "keep the sponsor tiers (Bronze 500, Silver 1500)", ()),  # what was decided, not a remark
+    ]
