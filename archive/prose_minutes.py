@@ -239,7 +239,7 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     attendees = _attendees(lines, author)
     # Handles nobody spelled out ("@nomvula", "pdvorak") are guessed from the attendees' names.
     handles = _guessed_handles(attendees + ((author,) if author else ()))
-    lines = [_with_names(line, handles, bare=False) for line in lines]
+    lines = [_with_names(line, handles, bare=False, following=after) for line, after in zip(lines, lines[1:] + [""])]
     people = attendees + tuple(name for name in _mentioned_names(lines)  # "Mei Ling" mentioned is Mei Ling Tan, who attended
                                if not any(f" {name} " in f" {attendee} " for attendee in attendees))
     # When the minutes say who was there, only they (and the writer) take on tasks in it.
@@ -421,7 +421,9 @@ def _with_role_holders(lines: list[str]) -> list[str]:
     holders = {match["role"].casefold(): match["name"] for match in _ROLE_HOLDER.finditer(" ".join(lines))}
     if not holders:
         return lines
-    pattern = re.compile(r"(?<!\()\b(?:[Tt]he\s+)?(" + "|".join(re.escape(role.title()) for role in holders) + r")\b(?!\s*[;,)]|['’]s\b)")
+    roles = "|".join(re.escape(role.title()) for role in holders)
+    # "The Treasurer", "Counsel", and "the chair" in lower case once the minutes name who chairs
+    pattern = re.compile(rf"(?<!\()\b(?:[Tt]he\s+)?({roles}|(?<=he )(?i:{roles}))\b(?!\s*[;,)]|['’]s\b)")
     return [pattern.sub(lambda match: holders[match[1].casefold()], line) for line in lines]
 
 
@@ -458,10 +460,11 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if c.isascii() and (c.isalnum() or c in "'"))
 
 
-def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str:
+def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True, following: str = "") -> str:
     """Return a line with known nicks written as names: "@kasante to ..." and "<samb> I'll ..." read as names do.
 
-    With bare=False only "@handle", or a handle no word could be ("pdvorak"), is taken for a person.
+    With bare=False only "@handle", or a handle no word could be ("pdvorak"), or one where an owner stands (read on
+    into the following line when it ends the line), is taken for a person.
     """
     if not aliases:
         return line
@@ -475,7 +478,8 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True) -> str
             return match.group(0)
         # initials ("SL") are guessed only where an owner stands, as "CI" or "PR" elsewhere are no one
         if bare or match.group(0).startswith("@") or (_unlike_a_word(handle, aliases[handle]) and not handle.isupper()) or (
-                _owner_position(line, match.start(), match.end())):
+                _owner_position(line[: match.end()] + (line[match.end():] if line[match.end():].strip() else " " + following.strip()),
+                                match.start(), match.end())):
             return aliases[handle]
         return match.group(0)
     return re.sub(r"(?<![\w/.<\"“-])@?([A-Za-z][\w.-]{1,30})\b(?!\s*\()", named, line)  # not 'Jonas "jb" Berg'
@@ -506,7 +510,12 @@ def _owner_position(line: str, start: int, end: int) -> bool:
     """Tell whether a word stands where a task's owner does: "ACTION alex: ...", "- kwame + jo: ...", "fiona to ..."."""
     before = re.fullmatch(r"\s*(?:[-*•+=>]+\s+)?(?:[\w .-]{1,30}:\s+)?(?:(?:ACTION|AI|TODO)\b\s*:?\s*)?(?:@?[\w.-]+\s*(?:[+,&/]|and)\s*)*",
                           line[:start])  # "- grafana: dana to upgrade ..." too
-    return bool(before) and bool(re.match(r"\s*(?:[:+,&/]|and\s|to\s+[a-z]|will\s+[a-z]|--?\s)", line[end:]))
+    if before:
+        return bool(re.match(r"\s*(?:[:+,&/]|and\s|to\s+[a-z]|will\s+[a-z]|--?\s)", line[end:]))
+    # in running notes written in lower case: "... from there. joonas will put the photos ...", "and marisol will write ..."
+    return bool(re.search(r"(?:[.!?;:)]|,|\band)\s+(?:@?[\w.-]+\s*(?:[+,&/]|and)\s*)*\Z", line[:start])) and bool(
+        re.match(r"(?:\s+(?:and|&)\s+(?:i|@?[\w.-]+))?\s+(?:will|is going to|are going to|to|['’]ll|agreed to|volunteered to)\s+[a-z]",
+                 line[end:]))
 
 
 def _unlike_a_word(handle: str, name: str) -> bool:
@@ -557,7 +566,8 @@ _JOINED = re.compile(rf"(?P<name>[{_CAPITAL}][\w'’-]+\s+{_NAME})(?:\s*\([^)]*\
 
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
-                       r"few of us|those present|of us|regulars were|attendees were|signed in|it was me|we were|on the call|turnout)\b"
+                       r"few of us|those present|of us|regulars were|attendees were|signed in|it was me|we were|on the call|turnout|"
+                       r"(?:small|smaller|big|bigger|good|usual) (?:group|crowd))\b"
                        r"(?:[^.:]{0,90}?:\s*(?P<listed>[^.:]+)|[^.:()]{0,60}?(?:\(\s*(?P<inner>[^)]+)\)|\s+(?=(?-i:[A-Z]))(?P<names>[^.:]+)))",
                        re.IGNORECASE)
 
@@ -777,13 +787,14 @@ _UNDER_WAY = re.compile(r"(?:[:(]|--|->|=>|→|[–—-])\s*(?:still\s+)?(?:in p
                         r"work in progress|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b", re.IGNORECASE)
 
 
-# A sentence ends before a capital, or before a small letter after a word's full stop (notes written in lower case).
-_SENTENCE_END = re.compile(rf"[.!?;](?=\s+[{_CAPITAL}\"(])|(?:(?<=[a-z]{{3}})|(?<=\)))\.(?=\s+[a-z])")
+# A sentence ends before a capital, or before a small letter after a word's or a day's full stop (notes written in lower case).
+_SENTENCE_END = re.compile(rf"[.!?;](?=\s+[{_CAPITAL}\"(])|(?:(?<=[a-z]{{3}})|(?<=[a-z] \d)|(?<=[a-z] \d\d)|(?<=\)))\.(?=\s+[a-z])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\.\Z")
 
 
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
 _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|(?:he|she)\s+will\b)|\s+and\s+(?=I'll\b|I will\b)|"
+                           r"(?:\s+and|:)\s+(?=(?:he|she)(?:\s+will|'ll|’ll)\s)|"  # "Lucas thinks it is the theme and he will open an issue"
                            rf"(?:\s+and|\s+(?:--|[–—])|,)\s+(?={_NAMES}\s+(?:will|agreed|volunteered|offered|is going|are going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile("(?:" + "|".join((
@@ -886,7 +897,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             if stated and due is None:
                 due = split_due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
             # a task has words; a name alone ("Karolina (@kzielinska)") is none, and "do that" points at one said elsewhere
-            if re.search(r"(?<![@\w.-])[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into)\s+(?:that|it|this|so)|find out", task):
+            if re.search(r"(?<![@\w.-])[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into|finish|keep at|continue(?: with)?|follow up on)\s+(?:that|it|this|so)|find out", task):
                 return "action", task, owners, due, rule
     return None
 

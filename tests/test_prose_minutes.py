@@ -681,3 +681,29 @@ We agreed to keep the sponsor tiers (Bronze 500, Silver 1500).
         ("decision", "approve the 2027 budget as presented", ()),
         ("decision", "keep the sponsor tiers (Bronze 500, Silver 1500)", ()),  # what was decided, not a remark
     ]
+
+
+def test_lower_case_names_roles_and_pronouns_in_running_notes() -> None:
+    body = """It was a small group this time: Joonas Heikkinen, Marisol Ortega, Lucas Moreau, Chris Dunleavy,
+Ana Vargas (chair) and me.
+
+in the end we decided to split the tutorial into two parts.
+we want the recap out soon. joonas will put the photos in the shared folder and marisol
+will write the post from there, aiming for wednesday, sept 1. the recap goes on the news site.
+Lucas thinks it is the JavaScript of the theme and he will open an issue upstream.
+Chris did offer something useful though: he'll add a coverage check to CI.
+The chair will announce the change on the blog.
+marisol and i will also look at a cheaper banner printer.
+"""
+    assert looks_like_minutes("Docs WG catch-up, Thursday 26th (notes, sort of)", body)
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Léa Fontaine")
+    assert minutes.attendees[:2] == ("Joonas Heikkinen", "Marisol Ortega")
+    assert [(i.text, i.owners, i.due) for i in minutes.items] == [
+        ("split the tutorial into two parts", (), None),
+        ("put the photos in the shared folder", ("Joonas Heikkinen",), None),
+        ("write the post from there", ("Marisol Ortega",), date(2024, 9, 1)),
+        ("open an issue upstream", ("Lucas Moreau",), None),
+        ("add a coverage check to CI", ("Chris Dunleavy",), None),
+        ("announce the change on the blog", ("Ana Vargas",), None),
+        ("look at a cheaper banner printer", ("Marisol Ortega", "Léa Fontaine"), None),
+    ]
