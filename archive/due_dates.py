@@ -61,9 +61,10 @@ def split_due(task: str, day: date | None) -> tuple[str, date | None]:
     if not _DUE.search(task):  # "ring the library next Monday", "post it end of the month"
         task = re.sub(rf"\s+(?:at\s+)?((?:next\s+)?{_WEEKDAY}|tomorrow|(?:the\s+)?end of (?:the\s+|this\s+)?(?:next\s+)?(?:week|month))\Z",
                       r" by \1", task, flags=re.IGNORECASE)
-    if not _DUE.search(task):  # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)"
-        task = re.sub(rf"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:{_SHORT_WEEKDAY})[a-z]*\.?)\)\s*\.?\Z",
-                      lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)
+    if not _DUE.search(task):  # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)"; not "(M-1)"
+        bracketed = re.sub(rf"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:{_SHORT_WEEKDAY})[a-z]*\.?)\)\s*\.?\Z",
+                           lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)
+        task = bracketed if _DUE.search(bracketed) else task
     match = _DUE.search(task)
     if match is None:
         return task.strip().rstrip(".").strip(), None

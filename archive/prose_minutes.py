@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 
 from archive import actions
@@ -286,14 +287,17 @@ def _first_person(text: str, people: tuple[str, ...]) -> str | None:
 
 
 def _once_each(found: list[ExtractedItem]) -> list[ExtractedItem]:
-    """Return the items without actions that repeat an earlier one of the same owners (a summary list after the prose)."""
+    """Return the items with an action given twice (in the prose, then in a summary list) once, in its fuller wording."""
     kept: list[ExtractedItem] = []
     for item in found:
-        if not (item.kind == "action" and any(
-                earlier.kind == "action" and earlier.owners == item.owners and (
-                    actions.repeats(item.text, earlier.text) or _restates(item, earlier))
-                for earlier in kept)):
+        same = next((index for index, earlier in enumerate(kept) if item.kind == earlier.kind == "action" and earlier.owners == item.owners
+                     and (actions.repeats(item.text, earlier.text) or _restates(item, earlier))), None)
+        if same is None:
             kept.append(item)
+        elif len(item.text.split()) > 1.5 * len(kept[same].text.split()):  # much fuller, not a summary's shorthand
+            kept[same] = replace(item, due=item.due or kept[same].due)  # "do the upload", then "upload liblua-foo 2.3.1 to unstable"
+        elif kept[same].due is None and item.due:
+            kept[same] = replace(kept[same], due=item.due)
     return kept
 
 
@@ -552,7 +556,8 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
         text = re.sub(r"\b(?:Prof|Dr|Mr|Mrs|Ms)\.\s*", "", text)
         text = re.sub(r"[;,.]?\s*\b(?:guests?|also present|observers?|visitors?)\s*:\s*", ", ", text, flags=re.IGNORECASE)
         text = re.sub(r"\([^)]*\)", lambda inner: inner[0].replace(";", ",").replace(". ", " "), text)  # "(Counsel; items 4 and 5)"
-        names += _split_names(re.split(r"(?<=[\w)])[.;]\s", text)[0], author)
+        # the list ends at a sentence's full stop, or at "; apologies: ..." (but "Giulia Romano (ED); Samuel Osei" lists two)
+        names += _split_names(re.split(r"(?<=[\w)])(?:\.\s|;\s+(?=[^;]*:|[a-z]))", text)[0], author)
     present = tuple(dict.fromkeys(names)) or _attendees_in_prose(lines, author)
     # "Marek Novák (mnovak) from Nova joined us for ...": a guest the list leaves out
     joined = (match["name"] or match["guest"] for match in _JOINED.finditer(" ".join(line.strip() for line in lines)))

@@ -624,6 +624,28 @@ Action item summary
     ]
 
 
+def test_a_task_given_twice_is_kept_once_in_its_much_fuller_wording() -> None:
+    body = """Present (directors): Ahmed El-Sayed (chair), Lucía Fernández
+Also present: Giulia Romano (Executive Director); Samuel
+Osei (legal counsel, for item 4 only)
+
+Jonas Becker joined us for the packaging item. Jonas will do the upload.
+Samuel agreed to prepare a plain-language FAQ to accompany the draft.
+Lucía will draft the 2020 budget and circulate it to the board.
+
+Actions:
+- Jonas Becker: upload liblua-foo 2.3.1 to unstable
+- Lucía: budget draft, by Friday
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Lucía Fernández")
+    assert "Samuel Osei" in minutes.attendees  # "Giulia Romano (...); Samuel Osei" names two people
+    assert [(i.text, i.owners, i.due) for i in minutes.items] == [
+        ("upload liblua-foo 2.3.1 to unstable", ("Jonas Becker",), None),  # fuller than "do the upload"
+        ("prepare a plain-language FAQ to accompany the draft", ("Samuel Osei",), None),
+        ("draft the 2020 budget and circulate it to the board", ("Lucía Fernández",), date(2024, 3, 15)),  # the summary's day
+    ]
+
+
 def test_arrows_mark_tasks_and_the_writer_shares_one() -> None:
     body = """Participants: Jürgen Voß (minutes), Mehmet Yıldız, Marta Solé
 
