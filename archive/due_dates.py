@@ -40,7 +40,7 @@ _WHEN = "|".join((
 ))
 _DUE = re.compile(
     r"[,;]?\s*\(?\b(?:(?:a|one|two|\d+) (?:days?|weeks?) )?"
-    rf"(?:due(?:\s+(?:by|on))?|by|before|until|no later than|within|in|at|target(?:ing)?|aiming for|on(?=\s+(?:next\s+)?{_SHORT_WEEKDAY}|\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\s+{_MONTH}[a-z]*\.?\s+\d))\s+"
+    rf"(?:due(?:\s+(?:by|on))?|deadline:?|by|before|until|no later than|within|in|at|target(?:ing)?|aiming for|on(?=\s+(?:next\s+)?{_SHORT_WEEKDAY}|\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\s+{_MONTH}[a-z]*\.?\s+\d))\s+"
     rf"(?P<when>(?:(?:the|our|this)\s+)?(?:{_WEEKDAY},?\s+(?={_MONTH}[a-z]*\.?\s+\d|\d{{1,2}}(?:st|nd|rd|th)?\s+[a-z]{{3}}))?(?:{_WHEN}))"
     # "the next meeting (2021-03-16)", "the next call on 21 June": the day the minutes give for it
     rf"(?:(?:\s+on\s+|\s*\()(?:{_SHORT_WEEKDAY}[a-z]*\.?,?\s+)?"

@@ -43,8 +43,8 @@ _DECISIONS_HEADING = re.compile(r"\s*(?:#+\s*|={2,}\s*|[-*•+]\s+)?[*_]*(decisi
 _TOPIC = re.compile(r"\s*(?:(?:\d+[.)]|#{1,4}|(?:topic|item)\s*\d*\s*:)\s*)(\S.{0,80})\s*\Z|\s*={2,}\s*(?:\d+[.)]\s*)?(\S.{0,80}?)\s*={2,}\s*",
                     re.IGNORECASE)  # "2. Budget", "## Budget", "Topic 2: Budget", "== 2. Budget =="
 # Labelled lines inside a topic: "Outcome: ...", "AI Ana: ...", "Discussion: ...".
-_LABEL = re.compile(r"\s*(?:[-*•+]\s+)?(?:(?P<decision>outcome|decision|decided|resolution(?:\s+\d+)?|resolved|agreed|conclusion|"
-                    r"conclusions|consensus|agreement)\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)(?:\s*:|(?=\s+[A-Z][^:]{0,40}:))|"
+_LABEL = re.compile(r"\s*(?:[-*•+]\s+)?[*_]*(?:(?P<decision>outcome|decision|decided|resolution(?:\s+\d+)?|resolved|agreed|conclusion|"
+                    r"conclusions|consensus|agreement)[*_]*\s*:|(?P<action>AI|AP|action(?: item| point)?|todo)[*_]*(?:\s*:|(?=\s+@?[A-Za-z][^:]{0,40}:))|"
                     r"(?P<narrative>discussion|notes?|summary|background)\s*:)\s*(?P<rest>.*)",
                     re.IGNORECASE)
 _UNDERLINE = re.compile(r"\s*(?:-{2,}|={2,})\s*\Z")
@@ -71,11 +71,15 @@ _CALENDAR = frozenset("""mon tue tues wed thu thur thurs fri sat sun monday tues
 jan feb mar apr jun jul aug sep sept oct nov dec january february march september october november december""".split())
 
 _TASK_VERBS = (r"(?:(?:has |have |also |kindly |happily )?(?:agreed|volunteered|offered|promised|undertook|committed|signed up|"
-               r"plans|intends)|is going|are going|will try|(?:was|were|has been|have been|is|are) (?:asked|tasked|assigned)|"
+               r"plans|intends)|is going|are going|['’]s going|will try|(?:was|were|has been|have been|is|are) (?:asked|tasked|assigned)|"
                r"(?:took|takes|has|have|gets|got) (?:an|the) (?:action|AI|task)(?: item)?)")
+_PRESENT_TASK_VERBS = ("writes|sends|asks|makes|prepares|creates|updates|contacts|checks|posts|books|organi[sz]es|drafts|fixes|opens|files|"
+                       "sets up|reviews|publishes|announces|calls|emails|mails|invites|orders|buys|collects|takes care of|looks into|"
+                       "finds out|reaches out|follows up|circulates|schedules|coordinates|gives|brings|handles|informs|pings|reminds|"
+                       "rings|arranges|tests|translates|uploads")
 _ACTION_SENTENCES = (
     ("prose: NAME to", re.compile(rf"(?P<owners>{_NAMES})\s+to\s+(?P<task>(?!be\b|the\b|a\b)[a-z]\w+\b.+)")),
-    ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})\s+{_TASK_VERBS}\s+(?:to|of)\s+(?P<task>.+)")),
+    ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})(?:\s+|(?=['’]s going)){_TASK_VERBS}\s+(?:to|of)\s+(?P<task>.+)")),
     ("prose: NAME was tasked with", re.compile(rf"(?P<owners>{_NAMES})\s+(?:was|were|has been|have been)\s+tasked\s+"
                                                rf"with\s+(?P<task>.+)")),
     ("prose: NAME said they'd", re.compile(
@@ -88,6 +92,8 @@ _ACTION_SENTENCES = (
     ("prose: assigned to NAME", re.compile(rf"(?i:assigned\s+to|owner)\s+(?P<owners>{_NAMES})\s*[:–—]\s*(?P<task>.+)")),
     ("prose: asked NAME to", re.compile(rf"(?:[Ww]e|[Tt]he \w+|[Ii])(?:'ll|’ll|\s+will)?\s+(?:also\s+)?ask(?:ed)?\s+(?P<owners>{_NAMES})\s+to\s+"
                                         rf"(?P<task>.+)")),
+    # Minutes written in the present for what each will do: "Jörg writes the blog post", "Piotr asks his colleague ...".
+    ("prose: NAME does", re.compile(rf"(?P<owners>{_NAMES})\s+(?P<task>(?:{_PRESENT_TASK_VERBS})\s+(?!(?:whether|if|why|how|what|who|when|that)\b).+)")),
     ("prose: action on NAME", re.compile(rf"(?:ACTION|[Aa]ction|AI)\s+(?:on|for)\s+(?P<owners>{_NAMES})\s*(?::|to)\s+(?P<task>.+)")),
 )
 _NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),
@@ -255,6 +261,8 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
     subject: str | None = None  # the person the entry before began with, whom "He will ..." means
     motion: tuple[str, int] | None = None  # what a motion or proposal under way would decide, and its topic
     for section, number, text, topic_line in _entries(lines, topics):
+        if re.match(r"\[ ?\]\s+(?![*_]*\[)", text):  # but "[ ] **[kzielinska]** Image GC thresholds" is an agenda's topic
+            section = "actions"  # an open box ("[ ] @ghalvorsen update the calendar") is a task wherever it stands
         text = re.sub(r"\A(?:AI|ACTION)\s+(?=[A-Z][^:]{0,40}:)|\A\[ ?\]\s*", "", text)
         if section != "list":  # a name alone on its line heads that person's updates ("Nadia Haddad" then "- Will ping ...")
             named = _full_name(_cleaned(text), attendees)
@@ -789,7 +797,8 @@ _REPORTED_DONE = re.compile(rf"(?:{_NAMES}\s*[:–—-]\s+)?(?P<task>.+?)\s*(?:-
 # "Ji-woo to draft the LTS policy: in progress": an earlier action reported under way.
 _UNDER_WAY = re.compile(r"(?:[:(]|--|->|=>|→|[–—-])\s*(?:still\s+)?(?:in progress|ongoing|under way|underway|carried over|carry over|"
                         r"still open|still failing|on it|pending|not (?:yet )?started|no progress|(?:still )?to ?do|(?:still )?wip|"
-                        r"work in progress|not done|pinged|waiting|no answer|blocked|postponed|deferred)\b", re.IGNORECASE)
+                        r"work in progress|not done|pinged|waiting|no answer|blocked|postponed|deferred|carried|moved to|still \w+)\b",
+                        re.IGNORECASE)
 
 
 # A sentence ends before a capital, or before a small letter after a word's or a day's full stop (notes written in lower case).
@@ -810,7 +819,7 @@ _TRAILER = re.compile("(?:" + "|".join((
     r",\s+(?:he|she|they|we|I|i|it|there|who|whose)\b",  # ", he needs to coordinate with their ops", ", who has the contact"
     r",\s+ideally\b", r",\s+nobody\b", r",\s+it only\b", r"\s+in case\b", r"\s+between them\b",
     r"\s+-\s+(?=[a-z])",  # " - we think 30 should be plenty"
-    r",\s+hopefully\b",
+    r",\s+(?:hopefully|maybe|perhaps|probably)\b",
     r"\s+when\s+\w+\s+(?:is|are)\b",  # "when CI is green"
     r",\s+please\b", r",\s+it['’]s\b",
     r"\s+but\s+(?:wants|needs|only|not|first|would|will)\b",
@@ -985,4 +994,5 @@ def _cleaned(text: str) -> str:
     """Return an entry without list markers, markup emphasis and its closing full stop."""
     text = re.sub(r"\s+", " ", text).strip().strip("*_").strip()
     text = re.sub(r"\A(?:agreed|decided|decision|resolved|action)\s*[:-]\s*", "", text, flags=re.IGNORECASE)
-    return text.rstrip(".").strip()
+    # "until 21.10." keeps its day's full stop; "from 12.2." is a version's
+    return text if re.search(r"\b(?:by|until|before|deadline:?|due)\s+\d{1,2}\.\d{1,2}\.\Z", text) else text.rstrip(".").strip()

@@ -729,3 +729,30 @@ marisol and i will also look at a cheaper banner printer.
         ("announce the change on the blog", ("Ana Vargas",), None),
         ("look at a cheaper banner printer", ("Marisol Ortega", "Léa Fontaine"), None),
     ]
+
+
+def test_present_tense_tasks_marked_ais_open_boxes_and_going_to() -> None:
+    body = """Participants: Jörg Hafner, Piotr Nowak, Aiko Tanabe, Brendan Carr (@brendanc), Greta Halvorsen (@ghalvorsen),
+Ravi Menon, Rafael Jiménez (@rjo)
+
+1. Sprint
+Jörg writes the blog post about the sprint in Berlin, deadline 2.12.
+Piotr asks his colleague from the ops team if she wants to speak.
+Aiko makes the graphics for the social media posts, maybe the VDG can help.
+Ravi asks whether we need a CLA.
+Ravi's going to get the booking confirmed in writing.
+
+2. Kernel
+- **AI** @brendanc: bisect the kernel between rc3 and rc5
+- [ ] @ghalvorsen update the community calendar
+- [ ] @rjo windows CI flake -- still flaky, rjo still digging
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Aiko Tanabe")
+    assert [(i.text, i.owners) for i in minutes.items] == [
+        ("writes the blog post about the sprint in Berlin", ("Jörg Hafner",)),
+        ("asks his colleague from the ops team if she wants to speak", ("Piotr Nowak",)),
+        ("makes the graphics for the social media posts", ("Aiko Tanabe",)),  # a question asked is no task
+        ("get the booking confirmed in writing", ("Ravi Menon",)),
+        ("bisect the kernel between rc3 and rc5", ("Brendan Carr",)),
+        ("update the community calendar", ("Greta Halvorsen",)),  # an earlier task still under way is no new one
+    ]
