@@ -635,12 +635,22 @@ def _entries(lines: list[str], topics: list[str]) -> Iterator[tuple[str, int, st
     listed = False  # whether the section's list has begun (a plain paragraph then ends it)
     topic_line = 0  # where the topic in force was titled
     nested_under = -1  # the indent of a section headed inside a list ("  - AIs:"), which a line left of it ends
+    columns: dict[str, int] = {}  # where a table of actions has its owners, tasks, due days and states
     for number, line in enumerate(lines, 1):
         following = lines[number] if number < len(lines) else ""
         if _TABLE_RULE.fullmatch(line):
             continue  # "-------+------": a table's rule, not text
-        if section == "actions" and (row := _TABLE_ROW.fullmatch(line)):  # "Stefan | sign venue contract | 21.10."
-            line = f"- {row['task']} (owner: {row['owners']}{'; due ' + row['due'] if row['due'] else ''})"
+        if header := _table_columns(line):
+            columns, section, current, listed = header, "actions", "actions", False
+            yield from _flushed(current, paragraph, topic_line)
+            paragraph = []
+            continue
+        if columns and len(cells := _cells(line)) > max(columns.values()):  # "| 1 | Send the guidelines | Mette | 2.10. |"
+            line = _table_entry({name: cells[index] for name, index in columns.items()})
+        elif section == "actions" and (row := _TABLE_ROW.fullmatch(line)):  # "Stefan | sign venue contract | 21.10."
+            line = _table_entry(row.groupdict(""))
+        else:
+            columns = {}
         if nested_under >= 0 and line.strip() and _indent(line) <= nested_under:
             section, listed, nested_under = "narrative", False, -1
         heading = _heading(line, following, in_list=section != "narrative")
@@ -715,10 +725,38 @@ _SOMEONE_SAYS = re.compile(rf"\s*{_NAMES}\s+(?:also\s+|then\s+)?(?:said|asked|no
 _OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z])")
 
 
-# A table of action items: its header "Who | What | When" (or in columns) and its rules "----+----".
-_TABLE_HEADER = re.compile(r"\s*\|?\s*(?:who|owners?)\s*(?:\||\s{2,})\s*(?:what|tasks?|actions?|items?)\b.*", re.IGNORECASE)
+# A table of action items: its header "Who | What | When" (or in columns, in any order) and its rules "----+----".
+_COLUMN_NAMES = (("owners", re.compile(r"who|owners?|assignee|responsible|person")),
+                 ("task", re.compile(r"what|tasks?|actions?(?: items?)?|items?|todo")),
+                 ("due", re.compile(r"when|due(?: date)?|deadline|by|date")),
+                 ("state", re.compile(r"status|state")))
 _TABLE_ROW = re.compile(rf"\s*(?:[-*•+]\s+)?\|?\s*(?P<owners>{_NAMES})\s*(?:\||\s{{2,}})\s*(?P<task>[^|]*?[^|\s.])"
                         rf"(?:\s*(?:\||\s{{2,}}|\s*\.{{3,}}\s*)\s*(?P<due>[^|]*?))?\s*\|?\s*")
+
+
+def _cells(line: str) -> list[str]:
+    """Return the cells of a table's row: "| 1 | Send it | Mette |" or columns two spaces apart."""
+    line = line.strip()
+    if "|" in line:
+        return [cell.strip() for cell in line.strip("|").split("|")]
+    return re.split(r"\s{2,}", line) if line else []
+
+
+def _table_columns(line: str) -> dict[str, int]:
+    """Return where a header row of a table of actions puts its owners, tasks, due days and states; {} for any other line."""
+    cells = [cell.strip("*_ ").casefold() for cell in _cells(line)]
+    columns = {name: cells.index(cell) for name, pattern in _COLUMN_NAMES for cell in cells if pattern.fullmatch(cell)}
+    return columns if len(cells) >= 2 and "owners" in columns and "task" in columns else {}
+
+
+def _table_entry(row: dict[str, str]) -> str:
+    """Return a table's row of an action as the list entry it stands for: "- task (owner: X; due Y)", or "- X: task -- done"."""
+    if row.get("state", "").strip("-– "):
+        return f"- {row['owners']}: {row['task']} -- {row['state']}"
+    due = f"; due {row['due']}" if row.get("due", "").strip("-– ") else ""
+    return f"- {row['task']} (owner: {row['owners']}{due})"
+
+
 _TABLE_RULE = re.compile(r"\s*\|?\s*[-=:]+(?:\s*[+|]\s*[-=:]+)+\s*\|?\s*")
 
 
@@ -736,8 +774,6 @@ def _heading(line: str, following: str, *, in_list: bool) -> tuple[str, str] | N
         if _is_heading(line, pattern):
             match = pattern.fullmatch(line)
             return section, match.group(2).strip() if match else ""
-    if _TABLE_HEADER.fullmatch(line):
-        return "actions", ""  # "Who | What | When": the rows below are action items
     if _AGENDA.fullmatch(line) and len(line) < 40:
         return "agenda", ""
     if _ATTENDEES_HEADING.fullmatch(line):

@@ -756,3 +756,25 @@ Ravi's going to get the booking confirmed in writing.
         ("bisect the kernel between rc3 and rc5", ("Brendan Carr",)),
         ("update the community calendar", ("Greta Halvorsen",)),  # an earlier task still under way is no new one
     ]
+
+
+def test_a_table_of_actions_is_read_by_its_header_in_any_order() -> None:
+    body = """Present: Mette Sørensen, Oskar Dahl, Aino Koskinen, Leena Virtanen
+
+Action items
+
+| #  | What                                      | Who         | When      | Status |
+|----|-------------------------------------------|-------------|-----------|--------|
+| 1  | Send reviewer guidelines to the reviewers | Mette       | 2.10.     |        |
+| 2  | Set up the review instance in Pretalx     | Oskar, Aino | -         |        |
+| 3  | Draft the financial aid page              | ???         | -         |        |
+| 4  | Renew the domain                          | Leena       | -         | done   |
+
+Next call: Monday.
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Leena Virtanen")
+    assert [(i.kind, i.text, i.owners, i.due) for i in minutes.items] == [
+        ("action", "Send reviewer guidelines to the reviewers", ("Mette Sørensen",), date(2024, 10, 2)),
+        ("action", "Set up the review instance in Pretalx", ("Oskar Dahl", "Aino Koskinen"), None),
+        ("done", "Renew the domain", (), None),  # nobody owns row 3; row 4 closes an earlier action
+    ]
