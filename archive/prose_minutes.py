@@ -946,10 +946,16 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             stated = match.groupdict().get("due") or match.groupdict().get("after")
             if stated and due is None:
                 due = split_due(f"by {re.sub(r'^(?:due|by|before)[: ]+', '', stated.strip(), flags=re.I)}", day)[1]
-            # a task has words; a name alone ("Karolina (@kzielinska)") is none, and "do that" points at one said elsewhere
-            if re.search(r"(?<![@\w.-])[a-z]{2,}", task) and not re.fullmatch(r"(?:do|handle|take care of|look into|finish|keep at|continue(?: with)?|follow up on)\s+(?:that|it|this|so)|find out", task):
+            if _says_what(task):
                 return "action", task, owners, due, rule
     return None
+
+
+def _says_what(task: str) -> bool:
+    """Tell whether a task says what is to be done: not a name alone ("Karolina (@kzielinska)"), one word ("check"),
+    or a few words that point at a task said elsewhere ("review it", "take care of that", "ask him")."""
+    return bool(re.search(r"(?<![@\w.-])[a-z]{2,}", task)) and len(task.split()) > 1 and not re.fullmatch(
+        r"(?:\S+\s+){0,3}(?:it|them|him|her|this|that|so)|find out", task)
 
 
 # Openings that say when a task is to be done, not that it was: "This year Diego will ...", "Next week I'll ...".
@@ -986,10 +992,12 @@ def _full_name(name: str, attendees: tuple[str, ...]) -> str:
     """
     if name in attendees:
         return name
-    if len(name.split()) > 1:  # "Mei Ling" for Mei Ling Tan; "Chris P" for Chris Pemberton
+    if len(name.split()) > 1:  # "Mei Ling" for Mei Ling Tan; "Chris P" for Chris Pemberton; "R. Mehta" for Rahul Mehta
         initial = re.fullmatch(r"(.+) ([A-Z])\.?", name)
+        first_initial = re.fullmatch(r"([A-Z])\.?\s+(\S+)", name)
         longer = {attendee for attendee in attendees if attendee.startswith(name + " ") or (
-            initial and attendee.startswith(f"{initial[1]} {initial[2]}") and len(attendee.split()) == len(name.split()))}
+            initial and attendee.startswith(f"{initial[1]} {initial[2]}") and len(attendee.split()) == len(name.split())) or (
+            first_initial and attendee.startswith(first_initial[1]) and attendee.split()[-1] == first_initial[2])}
         return longer.pop() if len(longer) == 1 else name
     for part in (0, -1):  # "Jane" for Jane Okafor; "Yufei" for Chen Yufei, "Châu" for Nguyễn Minh Châu
         matching = set(attendee for attendee in attendees if attendee.split()[part] == name)

@@ -778,3 +778,19 @@ Next call: Monday.
         ("action", "Set up the review instance in Pretalx", ("Oskar Dahl", "Aino Koskinen"), None),
         ("done", "Renew the domain", (), None),  # nobody owns row 3; row 4 closes an earlier action
     ]
+
+
+def test_an_initial_and_a_surname_name_a_person_and_a_task_must_say_what() -> None:
+    body = """Present: Rahul Mehta, Sam Lee, Marcus Bell, Kenji Watanabe
+
+ACTION: R. Mehta to forward screenshots and store listings to the
+Executive Director.
+Sam and Marcus to review it.
+Kenji will tally.
+Kenji will take care of the venue.
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Kenji Watanabe")
+    assert [(i.text, i.owners) for i in minutes.items] == [
+        ("forward screenshots and store listings to the Executive Director", ("Rahul Mehta",)),
+        ("take care of the venue", ("Kenji Watanabe",)),  # "review it" and "tally" point at tasks said elsewhere
+    ]
