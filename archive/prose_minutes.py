@@ -73,10 +73,22 @@ jan feb mar apr jun jul aug sep sept oct nov dec january february march septembe
 _TASK_VERBS = (r"(?:(?:has |have |also |kindly |happily )?(?:agreed|volunteered|offered|promised|undertook|committed|signed up|"
                r"plans|intends)|is going|are going|['’]s going|will try|(?:was|were|has been|have been|is|are) (?:asked|tasked|assigned)|"
                r"(?:took|takes|has|have|gets|got) (?:an|the) (?:action|AI|task)(?: item)?)")
-_PRESENT_TASK_VERBS = ("writes|sends|asks|makes|prepares|creates|updates|contacts|checks|posts|books|organi[sz]es|drafts|fixes|opens|files|"
-                       "sets up|reviews|publishes|announces|calls|emails|mails|invites|orders|buys|collects|takes care of|looks into|"
-                       "finds out|reaches out|follows up|circulates|schedules|coordinates|gives|brings|handles|informs|pings|reminds|"
-                       "rings|arranges|tests|translates|uploads")
+# Verbs that say a task plainly, for minutes that write it in the present: "Jörg writes the blog post".
+_TASK_VERB_BASES = ("write", "send", "ask", "make", "prepare", "create", "update", "contact", "check", "post", "book", "organise",
+                    "organize", "draft", "fix", "open", "file", "set up", "review", "publish", "announce", "call", "email", "mail",
+                    "invite", "order", "buy", "collect", "take care of", "look into", "find out", "reach out", "follow up",
+                    "circulate", "schedule", "coordinate", "give", "bring", "handle", "inform", "ping", "remind", "ring", "arrange",
+                    "test", "translate", "upload", "proofread", "provision", "add", "submit", "investigate")
+
+
+def _third_person(verb: str) -> str:
+    """Return a verb as "she ..." says it: "fix" -> "fixes", "set up" -> "sets up", "write" -> "writes"."""
+    first, _, rest = verb.partition(" ")
+    first = first + ("es" if first.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
+    return f"{first} {rest}".strip()
+
+
+_PRESENT_TASK_VERBS = "|".join(map(_third_person, _TASK_VERB_BASES))
 _ACTION_SENTENCES = (
     ("prose: NAME to", re.compile(rf"(?P<owners>{_NAMES})\s+to\s+(?P<task>(?!be\b|the\b|a\b)[a-z]\w+\b.+)")),
     ("prose: NAME agreed to", re.compile(rf"(?P<owners>{_NAMES})(?:\s+|(?=['’]s going)){_TASK_VERBS}\s+(?:to|of)\s+(?P<task>.+)")),
@@ -89,6 +101,9 @@ _ACTION_SENTENCES = (
                                r"(?P<task>.+)")),
     ("prose: NAME will", re.compile(rf"(?P<owners>{_NAMES})\s+(?:(?:also|then|now|kindly)\s+)?(?:will|shall|is to|are to)\s+"
                                     rf"(?!be\b|not\b|have\b|need\b)(?P<task>.+)")),
+    # "jkb has a branch that silences them and will open the PR", "Mei knows someone there and is going to ask them"
+    ("prose: NAME ... and will", re.compile(rf"(?P<owners>{_NAMES})\s+[a-z]+\b[^;]*?\s+and\s+(?:will|is going to|agreed to|offered to|"
+                                            rf"volunteered to|promised to)\s+(?!be\b|not\b|have\b|need\b|stay\b|remain\b)(?P<task>[a-z].+)")),
     ("prose: assigned to NAME", re.compile(rf"(?i:assigned\s+to|owner)\s+(?P<owners>{_NAMES})\s*[:–—]\s*(?P<task>.+)")),
     ("prose: asked NAME to", re.compile(rf"(?:[Ww]e|[Tt]he \w+|[Ii])(?:'ll|’ll|\s+will)?\s+(?:also\s+)?ask(?:ed)?\s+(?P<owners>{_NAMES})\s+to\s+"
                                         rf"(?P<task>.+)")),
@@ -109,7 +124,7 @@ _ACTION_ENTRIES = (
     ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?:{_OWNER_LABEL}\s*:?\s*)?(?P<owners>{_NAMES})"
                                             rf"(?:\s*[,;]\s*(?P<due>[^)]*))?\)(?:\s+(?P<after>(?:by|before|due|until)\s.+?))?\s*\.?\Z")),
     ("action list: task, owner: NAME", re.compile(rf"(?P<task>.+?)[.,;]?\s+{_OWNER_LABEL}\s*:\s*(?P<owners>{_NAMES})"
-                                                  rf"(?:\s*[,;]\s*(?P<due>.*?))?\s*\.?\Z")),
+                                                  rf"(?:\s*[,;]\s*(?P<due>.*?))?(?:\s*\([a-z][^)]*\))?\s*\.?\Z")),  # "(volunteered)"
     ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+(?:[–—-]{{1,2}}>?|→|=>)\s+(?P<owners>{_NAMES})(?:\s*,\s*(?P<due>.+?))?\s*\.?\Z")),
     ("action list: task [NAME]", re.compile(rf"(?P<task>.+?)\s*\[(?P<owners>{_NAMES})\]\s*\.?\Z")),
     # "Who: Mei Ling  What: sign the contract  When: 20 January", "Owner: Sarah Goldberg - Forward ... Due: 2024-05-10"
@@ -171,7 +186,7 @@ def looks_like_minutes(subject: str, body: str) -> bool:
     if _REPLY.match(subject) or re.search(r"\(was:|\?\s*(?:\(|\Z)", subject, re.IGNORECASE):
         # a reply quotes minutes, a question asks one: their own words are discussion, unless they are the minutes
         opening = " ".join(lines[:3])  # "Minutes inline below", "here the notes of yesterday infra meeting"
-        return bool(re.search(r"\b(?:minutes|notes)\b", opening, re.IGNORECASE)) and any(_ATTENDEES.match(line) for line in lines)
+        return bool(re.search(r"\b(?:minutes|notes|summary|recap)\b", opening, re.IGNORECASE)) and any(_ATTENDEES.match(line) for line in lines)
     labelled = any(_ATTENDEES.match(line) or _ATTENDEES_HEADING.fullmatch(line) for line in lines)
     signals = {
         # "Present: ..." that names people ("Two changes here:" in a patch, or "Guest: Qemu KVM", names nobody)
@@ -289,8 +304,9 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
 
 def _first_person(text: str, people: tuple[str, ...]) -> str | None:
     """Return the person a sentence names first ("Before he dropped off, Wojtek raised ..." names Wojtek)."""
+    # by first name, or by surname ("Mr Kim noted ... He will prepare ...")
     named = [(found.start(), person) for person in people
-             if (found := re.search(rf"(?<![\w-]){re.escape(person.split()[0])}(?![\w-])", text))]
+             if (found := re.search(rf"(?<![\w-])(?:{re.escape(person.split()[0])}|{re.escape(person.split()[-1])})(?![\w-])", text))]
     return min(named)[1] if named else None
 
 
@@ -350,7 +366,7 @@ _MARKERS = ((re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:agreed|accepted)\s+", re.IGNO
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#action\s+", re.IGNORECASE), r"\1- Action: "),
             (re.compile(r"\A(\s*)(?:[-*•+]\s+)?(?:→|=>)\s*(?=\S)"), r"\1- Action: "),  # "→ Jürgen writes to the release team"
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:info|link|idea|topic)\s+", re.IGNORECASE), r"\1- "),
-            (re.compile(r"\b(?:AI|TODO|ACTION)\s*[(\[]([^)\]]{2,60})[)\]]\s*[*_]*\s*:\s*[*_]*\s*(.+)"), r"AI: \1: \2"))
+            (re.compile(r"\b(?:AI|AP|TODO|ACTION)\s*[(\[]([^)\]]{2,60})[)\]]\s*[*_]*\s*:\s*[*_]*\s*(.+)"), r"AI: \1: \2"))
 
 
 def _paired_owner_lines(lines: list[str]) -> list[str]:
@@ -441,7 +457,8 @@ def _with_role_holders(lines: list[str]) -> list[str]:
 
 # What minutes put in parentheses after a name that is a role, not a nick: "Sofia Rossi (notes)".
 _ROLES = frozenset("""notes chair chairs cochair co-chair remote me scribe minutes host guest secretary treasurer
-president lead observer visitor regrets late left partial apologies invited staff editor editors""".split())
+president lead observer visitor regrets late left partial apologies invited staff editor editors volunteered
+voluntold tbc tbd optional backup""".split())
 
 
 def _guessed_handles(names: tuple[str, ...]) -> dict[str, str]:
@@ -568,7 +585,8 @@ def _attendees(lines: list[str], author: str = "") -> tuple[str, ...]:
         names += _split_names(re.split(r"(?<=[\w)])(?:\.\s|;\s+(?=[^;]*:|[a-z]))", text)[0], author)
     present = tuple(dict.fromkeys(names)) or _attendees_in_prose(lines, author)
     # "Marek Novák (mnovak) from Nova joined us for ...": a guest the list leaves out
-    joined = (match["name"] or match["guest"] for match in _JOINED.finditer(" ".join(line.strip() for line in lines)))
+    joined = ((match["name"] or match["guest"]).split(". ")[-1]  # "Diego Ferraz. Ravi Menon (staff) joined": Ravi Menon
+              for match in _JOINED.finditer(" ".join(line.strip() for line in lines)))
     return tuple(dict.fromkeys(present + tuple(joined))) if present else ()
 
 
@@ -581,7 +599,7 @@ _JOINED = re.compile(rf"(?P<name>[{_CAPITAL}][\w'’-]+\s+{_NAME})(?:\s*\([^)]*\
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
                        r"few of us|those present|of us|regulars were|attendees were|signed in|it was me|we were|on the call|turnout|"
                        r"(?:small|smaller|big|bigger|good|usual) (?:group|crowd))\b"
-                       r"(?:[^.:]{0,90}?:\s*(?P<listed>[^.:]+)|[^.:()]{0,60}?(?:\(\s*(?P<inner>[^)]+)\)|\s+(?=(?-i:[A-Z]))(?P<names>[^.:]+)))",
+                       r"(?:(?:[^.:]|(?<=\d)\.(?=\d)){0,90}?:\s*(?P<listed>[^.:]+)|[^.:()]{0,60}?(?:\(\s*(?P<inner>[^)]+)\)|\s+(?=(?-i:[A-Z]))(?P<names>[^.:]+)))",
                        re.IGNORECASE)
 
 
@@ -883,8 +901,9 @@ def _main_clause(task: str) -> str:
 
 
 def _task_alone(task: str) -> str:
-    """Return a task without what trails it, including when it will start ("once legal comes back")."""
-    return re.sub(r",?\s+(?:once|as soon as)\s.*\Z", "", _main_clause(task))
+    """Return a task without what trails it, including when it will start ("once legal comes back") and on what condition
+    (", assuming the blockers are fixed"), which for a decision is part of what was decided."""
+    return re.sub(r",?\s+(?:once|as soon as)\s.*\Z|,\s+(?:assuming|provided|unless|if)\b.*\Z", "", _main_clause(task))
 
 
 def _sentences(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:

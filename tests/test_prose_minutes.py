@@ -794,3 +794,29 @@ Kenji will take care of the venue.
         ("forward screenshots and store listings to the Executive Director", ("Rahul Mehta",)),
         ("take care of the venue", ("Kenji Watanabe",)),  # "review it" and "tally" point at tasks said elsewhere
     ]
+
+
+def test_more_ways_minutes_say_who_was_there_and_who_does_what() -> None:
+    body = """We were 9 people in the lab 2.14, I write the names here for the record:
+Lucía Ferrer (me), Jakub Novák, Daniel Kim, Diego Ferraz. Ravi Menon (staff) joined for one item.
+
+Jakub has a branch that silences them and will open the PR fixing the warnings by Sunday.
+Mr Kim noted that the overrun comes from the CDN migration. He will prepare a revised forecast.
+Jakub will cut the release candidate, assuming the blockers are resolved by then.
+We agreed to make 3.14 the default interpreter, assuming the tracker is green.
+* AP(rmenon): pull the anonymised statistics from the case tracker
+Action: coordinate the open day. Owner: Diego Ferraz and Daniel Kim (volunteered)
+"""
+    assert looks_like_minutes("Notes meeting 12/11 (install fest, hackathon)", body)
+    assert looks_like_minutes("Re: Security team sync - Monday 29th", "Hello all,\n\nhere is the summary of today's meeting.\n\n"
+                              "Participants: Arnaud Lefèvre, Katrin Fischer\n\n- AGREED: disclosure is on 7 December\n")
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Lucía Ferrer")
+    assert minutes.attendees == ("Lucía Ferrer", "Jakub Novák", "Daniel Kim", "Diego Ferraz", "Ravi Menon")
+    assert [(i.text, i.owners) for i in minutes.items] == [
+        ("open the PR fixing the warnings", ("Jakub Novák",)),
+        ("prepare a revised forecast", ("Daniel Kim",)),
+        ("cut the release candidate", ("Jakub Novák",)),
+        ("make 3.14 the default interpreter, assuming the tracker is green", ()),  # a decision keeps its condition
+        ("pull the anonymised statistics from the case tracker", ("Ravi Menon",)),
+        ("coordinate the open day", ("Diego Ferraz", "Daniel Kim")),
+    ]
