@@ -65,7 +65,7 @@ nobody anyone board committee team group meeting council tc project foundation c
 motion proposal vote thanks
 later last if when unless once as so but and or for with no not some most many each both either people tbd tba
 none n/a who what when owner owners task welcome hi hello dear cheers apologies sorry nothing agreed decided resolved
-action todo done note notes""".split())
+action todo done note notes on in at by from to of during since until before every""".split())
 # Days and months, which stand in brackets where owners do ("ESM migration plan (Wed)"), but some people are named Jun or Thu.
 _CALENDAR = frozenset("""mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 jan feb mar apr jun jul aug sep sept oct nov dec january february march september october november december""".split())
@@ -288,7 +288,8 @@ def read_minutes(body: str, *, message_id: str, date: datetime | None, author: s
                                             r"(?P<will>'ll|’ll)\s+)", text)):
             text = subject + (" will " if pronoun["will"] else " ") + text[pronoun.end():]  # "Radovan said ... He will move ...": Radovan will
         item = _entry_item(section, text, people, day, author, allowed)
-        subject = _first_person(text, people) or (subject if section == "narrative" and not item else None)
+        # a decision between ("... we agreed to X. She will push ...") keeps whom "she" means
+        subject = _first_person(text, people) or (subject if section == "narrative" and (not item or item[0] == "decision") else None)
         if motion and motion[1] == topic_line and item is None and (verdict := _VERDICT.search(text)):
             if verdict["verdict"].casefold() not in _FAILED:
                 item = ("decision", motion[0], (), None, "prose: motion carried")
@@ -365,6 +366,9 @@ _DECISION_LABEL = re.compile(r"[*_]*(?:agreed|decided|decision|resolved|resoluti
 _MARKERS = ((re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:agreed|accepted)\s+", re.IGNORECASE), r"\1- Agreed: "),
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#action\s+", re.IGNORECASE), r"\1- Action: "),
             (re.compile(r"\A(\s*)(?:[-*•+]\s+)?(?:→|=>)\s*(?=\S)"), r"\1- Action: "),  # "→ Jürgen writes to the release team"
+            # "@yuki: announce the freeze ...", "@chiara + @lautaro: draft ...": a handle and a colon assign a task
+            (re.compile(r"\A(\s*)(?:[-*•+]\s+)?(@[\w.-]+(?:\s*(?:[+,&/]|and)\s*@[\w.-]+)*\s*:\s+)(?=(?:" + "|".join(_TASK_VERB_BASES) + r")\b)"),
+             r"\1- Action: \2"),  # not "@jkruk: worried about breaking dashboards"
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:info|link|idea|topic)\s+", re.IGNORECASE), r"\1- "),
             (re.compile(r"\b(?:AI|AP|TODO|ACTION)\s*[(\[]([^)\]]{2,60})[)\]]\s*[*_]*\s*:\s*[*_]*\s*(.+)"), r"AI: \1: \2"))
 
@@ -740,7 +744,8 @@ _SOMEONE_SAYS = re.compile(rf"\s*{_NAMES}\s+(?:also\s+|then\s+)?(?:said|asked|no
                            rf"suggested|proposed|wondered|thinks|wants|will|would|could|should|has|had|was|is|volunteered|"
                            rf"agreed|offered)\b")
 # A line of a paragraph that starts a new assignment: "Olaf Brandt to collect ...", "Kaito will write ...".
-_OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|{_NAMES}(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—])\s+[a-z])")
+_OWNER_STARTS = re.compile(rf"\s*(?:I(?:'ll|’ll| will)\s+[a-z]|(?!(?i:when|due|what|who|owners?|status|deadline|notes?)\s*:){_NAMES}"
+                           rf"(?:\s+(?:to|will|agreed|volunteered|offered|signed up|promised)|\s+--?|\s*[–—:])\s+[a-z])")
 
 
 # A table of action items: its header "Who | What | When" (or in columns, in any order) and its rules "----+----".
@@ -880,7 +885,7 @@ _TRAILER = re.compile("(?:" + "|".join((
     r"\s+after that\b",
     r",\s+and\s+(?:whether|if|how|why)\b",
     r",\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b",  # ", the form was too much work"
-    r",?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then)\b",
+    r",?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then|it|this|there)\b",
     r"\s+so\s+(?!(?:far|much|many|long|on|forth|as|soon|to|-)\b)[a-z]",  # "so whoever picks it up has something to work against"
     r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure|make sure|see|confirm))\b",
     r";",
@@ -950,7 +955,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
     text = re.sub(r"\A[A-Z][\w'’ ]{0,24}:\s+(?=\S)", "", text) if not re.match(rf"(?:(?i:assigned\s+to|owner)\s+)?{_NAMES}\s*:", text) else text
     # "As discussed at the end of the call, I'll send ...": the task follows the opening phrase.
     opened = re.sub(r"\A[^,;:]{3,60}[,:]\s+(?=\S)", "", text)
-    readings = tuple(dict.fromkeys((text, opened, _from_person(text, attendees))))  # each way of reading it, once
+    readings = tuple(dict.fromkeys((text, opened, _from_person(text, attendees), _from_person(opened, attendees))))  # each once
     for rule, pattern in rules:
         match = next((found for reading in readings if (found := pattern.match(reading))), None)
         if match is None:
@@ -983,10 +988,11 @@ _COMING = frozenset("This Next For Today Tonight Tomorrow Then Meanwhile Also Fi
 
 def _from_person(text: str, people: tuple[str, ...]) -> str:
     """Return text from the person named after a short opening of when ("This year Diego will ..."), else text."""
+    text = re.sub(r"\A(?:so|and|but)\s+(?=\w+\s)", "", text)  # "so for now vpetrov will talk to ..."
     words = text.split(" ", 5)
     firsts = {person.split()[0] for person in people} | {"I", "I'll", "I’ll"}
     for index in range(1, min(len(words), 5)):
-        if words[0] not in _COMING or not all(word.isalpha() for word in words[1:index]):
+        if words[0].capitalize() not in _COMING or not all(word.isalpha() for word in words[1:index]):
             break
         if words[index] in firsts:
             return " ".join(words[index:])

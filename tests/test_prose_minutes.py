@@ -820,3 +820,21 @@ Action: coordinate the open day. Owner: Diego Ferraz and Daniel Kim (volunteered
         ("pull the anonymised statistics from the case tracker", ("Ravi Menon",)),
         ("coordinate the open day", ("Diego Ferraz", "Daniel Kim")),
     ]
+
+
+def test_handles_with_a_colon_openings_before_a_name_and_she_after_a_decision() -> None:
+    body = """Present: Yuki Tanaka (@yuki), Jonas Weber (@jweber), Viktor Petrov, Chloé Bertrand
+
+@yuki: announce the freeze on the translators list by Monday.
+@jweber: worried about breaking existing dashboards.
+Nobody liked that idea, so for now vpetrov will talk to the infra team about node quota.
+On Wednesday Chloé showed her prototype, and we agreed to make encryption a priority.
+She will push the prototype as a WIP patch.
+Jonas will keep going with it this cycle.
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Jonas Weber")
+    assert [(i.text, i.owners, i.due) for i in minutes.items if i.kind == "action"] == [
+        ("announce the freeze on the translators list", ("Yuki Tanaka",), date(2024, 3, 18)),
+        ("talk to the infra team about node quota", ("Viktor Petrov",), None),
+        ("push the prototype as a WIP patch", ("Chloé Bertrand",), None),  # "she" is Chloé, not "On Wednesday"
+    ]  # a remark after a handle is no task, nor is "keep going with it"
