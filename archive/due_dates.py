@@ -59,7 +59,7 @@ def split_due(task: str, day: date | None) -> tuple[str, date | None]:
     task = re.sub(rf",\s+(?:target is\s+)?({_WEEKDAY})(?:\s+(?:at the latest|morning|afternoon|evening))?\s*\Z", r" by \1", task,
                   flags=re.IGNORECASE)
     if not _DUE.search(task):  # "ring the library next Monday", "post it end of the month"
-        task = re.sub(rf"\s+(?:at\s+)?((?:next\s+)?{_WEEKDAY}|tomorrow|(?:the\s+)?end of (?:the\s+|this\s+)?(?:next\s+)?(?:week|month))\Z",
+        task = re.sub(rf"\s+(?:at\s+)?((?:next\s+)?{_WEEKDAY}|tomorrow|\d{{1,2}}\s+{_MONTH}[a-z]*|{_MONTH}[a-z]*\s+\d{{1,2}}|(?:the\s+)?end of (?:the\s+|this\s+)?(?:next\s+)?(?:week|month))\Z",
                       r" by \1", task, flags=re.IGNORECASE)
     if not _DUE.search(task):  # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)"; not "(M-1)"
         bracketed = re.sub(rf"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:{_SHORT_WEEKDAY})[a-z]*\.?)\)\s*\.?\Z",

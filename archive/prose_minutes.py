@@ -883,6 +883,7 @@ _TRAILER = re.compile("(?:" + "|".join((
     r",\s+please\b", r",\s+it['’]s\b",
     r"\s+but\s+(?:wants|needs|only|not|first|would|will)\b",
     r"\s+after that\b",
+    r"\s+before\s+(?:it|I|we|you|anyone|anybody|someone|they|he|she|people)\s+[a-z]",  # "review the draft before it goes out"
     r",\s+and\s+(?:whether|if|how|why)\b",
     r",\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:was|were|is|are)\b",  # ", the form was too much work"
     r",?\s+(?:and|but)\s+(?:we|we'll|they|he|she|I|I'll|then|it|this|there)\b",

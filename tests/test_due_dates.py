@@ -35,6 +35,7 @@ TUESDAY = date(2024, 3, 12)
     ("send the draft before the 20th", ("send the draft", date(2024, 3, 20))),
     ("send the draft before the 5th", ("send the draft", date(2024, 4, 5))),  # the 5th of this month is past
     ("write a cleanup cron, aiming for end of next week-ish", ("write a cleanup cron", date(2024, 3, 22))),
+    ("cut 0.14 29 Jun", ("cut 0.14", date(2024, 6, 29))),  # a summary list's bare date
 ])
 def test_a_due_phrase_is_taken_out_of_the_task_and_read_as_a_day(task: str, expected: tuple[str, date]) -> None:
     assert split_due(task, TUESDAY) == expected

@@ -688,6 +688,7 @@ def test_a_new_clause_or_a_closing_remark_ends_a_task_or_decision() -> None:
 
 Daniel to write up what the sponsor needs and send it to Sebastian, who has the contact.
 Julien will write up the known regressions so downstream projects know what to expect.
+Julien will review the draft before it goes out.
 I'll also finally write the migration guide outline, Tim and i will fill in the sections.
 Mei will post the summary (she has the notes, as usual).
 The group voted to approve the 2027 budget as presented (5 in favour, 0 against, 1 abstention).
@@ -697,6 +698,7 @@ We agreed to keep the sponsor tiers (Bronze 500, Silver 1500).
     assert [(i.kind, i.text, i.owners) for i in minutes.items] == [
         ("action", "write up what the sponsor needs and send it to Sebastian", ("Daniel Okafor",)),
         ("action", "write up the known regressions", ("Julien Moreau",)),
+        ("action", "review the draft", ("Julien Moreau",)),
         ("action", "write the migration guide outline", ("Marta Kowalczyk",)),
         ("action", "fill in the sections", ("Tim Krause", "Marta Kowalczyk")),
         ("action", "post the summary", ("Mei Tanaka",)),
