@@ -409,7 +409,8 @@ def _motion(text: str) -> str | None:
 
 # "Kofi Asante (@kasante)", "samb (Samira Benali)": a person's nick beside their name.
 _NAME_THEN_NICK = re.compile(r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*\(\s*[\"“']?@?(?P<nick>[a-z][\w.-]{1,30})[\"”']?\s*(?:,[^)]*)?\)")
-_NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
+_NICK_THEN_NAME = re.compile(r"(?<![\w.@-])@?(?P<nick>[a-z][\w.-]{1,30})\s*\(\s*(?:@(?P<handle>[\w.-]+)\s*,\s*)?"  # "jorge (@jsaldana, Jorge Saldana)"
+                             r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3})"
                              r"\s*(?:,[^)]*)?\)")
 
 
@@ -429,7 +430,7 @@ def _nick_aliases(lines: list[str], author: str) -> dict[str, str]:
     """Return the full name of each nick the minutes give beside a name (in either order), and the writer's own."""
     text = " ".join(line.strip() for line in lines)
     found = {m["nick"]: m["name"] for m in _NAME_THEN_NICK.finditer(text)}
-    found.update({m["nick"]: m["name"] for m in _NICK_THEN_NAME.finditer(text)})
+    found.update({nick: m["name"] for m in _NICK_THEN_NAME.finditer(text) for nick in (m["nick"], m["handle"]) if nick})
     found.update({m["nick"]: m["name"] for m in _NICK_IS_NAME.finditer(text)})
     found.update({m["nick"]: m["name"] for m in _SHORT_THEN_NAME.finditer(text) if m["nick"] not in m["name"].split()})
     found.update({m["initials"]: m["name"] for m in _NAME_THEN_INITIALS.finditer(text)})
@@ -868,6 +869,7 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
 _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|(?:he|she)\s+will\b)|\s+and\s+(?=I'll\b|I will\b)|"
                            r"(?:\s+and|:)\s+(?=(?:he|she)(?:\s+will|'ll|’ll)\s)|"  # "Lucas thinks it is the theme and he will open an issue"
+                           rf",\s+so\s+(?=I(?:'ll|’ll| will)\s|{_NAMES}\s+(?:will|said|agreed|volunteered|offered|is going)\s)|"  # ", so Marcus will ..."
                            rf"(?:\s+and|\s+(?:--|[–—])|,)\s+(?={_NAMES}\s+(?:will|agreed|volunteered|offered|is going|are going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile("(?:" + "|".join((

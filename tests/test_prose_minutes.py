@@ -840,3 +840,21 @@ Jonas will keep going with it this cycle.
         ("talk to the infra team about node quota", ("Viktor Petrov",), None),
         ("push the prototype as a WIP patch", ("Chloé Bertrand",), None),  # "she" is Chloé, not "On Wednesday"
     ]  # a remark after a handle is no task, nor is "keep going with it"
+
+
+def test_a_handle_and_a_name_in_brackets_and_so_before_a_person() -> None:
+    body = """attendees: me (dev, notes), jorge (@jsaldana, Jorge Saldana), ryo (@rtanaka, Ryo Tanaka), marta
+(@mkowalczyk, Marta Kowalczyk)
+
+- ryo will update the KEP and ping the PRR reviewers
+- @jsaldana will add a release note to the PR
+
+Nobody knew how many distros ship 3.4, so Marta said she'd collect the numbers from Repology.
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Dev Malhotra")
+    assert minutes.attendees == ("Jorge Saldana", "Ryo Tanaka", "Marta Kowalczyk")
+    assert [(i.text, i.owners) for i in minutes.items] == [
+        ("update the KEP and ping the PRR reviewers", ("Ryo Tanaka",)),
+        ("add a release note to the PR", ("Jorge Saldana",)),
+        ("collect the numbers from Repology", ("Marta Kowalczyk",)),
+    ]
