@@ -124,7 +124,7 @@ _ACTION_ENTRIES = (
     ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?:{_OWNER_LABEL}\s*:?\s*)?(?P<owners>{_NAMES})"
                                             rf"(?:\s*[,;]\s*(?P<due>[^)]*))?\)(?:\s+(?P<after>(?:by|before|due|until)\s.+?))?\s*\.?\Z")),
     ("action list: task, owner: NAME", re.compile(rf"(?P<task>.+?)[.,;]?\s+{_OWNER_LABEL}\s*:\s*(?P<owners>{_NAMES})"
-                                                  rf"(?:\s*[,;]\s*(?P<due>.*?))?(?:\s*\([a-z][^)]*\))?\s*\.?\Z")),  # "(volunteered)"
+                                                  rf"(?:\s*(?:[,;]|\s(?i:due)\s*:)\s*(?P<due>.*?))?(?:\s*\([a-z][^)]*\))?\s*\.?\Z")),  # "(volunteered)"
     ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+(?:[–—-]{{1,2}}>?|→|=>)\s+(?P<owners>{_NAMES})(?:\s*,\s*(?P<due>.+?))?\s*\.?\Z")),
     ("action list: task [NAME]", re.compile(rf"(?P<task>.+?)\s*\[(?P<owners>{_NAMES})\]\s*\.?\Z")),
     # "Who: Mei Ling  What: sign the contract  When: 20 January", "Owner: Sarah Goldberg - Forward ... Due: 2024-05-10"
@@ -238,15 +238,21 @@ def _is_heading(line: str, pattern: re.Pattern[str]) -> bool:
 
 
 def _own_lines(body: str) -> list[str]:
-    """Return the body's lines up to the signature, with quoted lines blanked (keeping line numbers)."""
+    """Return the body's lines up to the signature, with quoted lines blanked (keeping line numbers).
+
+    Names written as W3C minutes write them, "Mei_Lin_Chow", are spelled with spaces.
+    """
     kept = []
     lines = body.split("\n")
     for index, line in enumerate(lines):
         # "-- " starts a signature; a bare "--" does only near the end (elsewhere it underlines a title).
         if line == "-- " or (line.rstrip() == "--" and len(lines) - index <= SIGNATURE_NEAR_END):
             break
-        kept.append("" if line.lstrip().startswith(">") else line.rstrip())
+        kept.append("" if line.lstrip().startswith(">") else _UNDERSCORED_NAME.sub(lambda name: name[0].replace("_", " "), line.rstrip()))
     return kept
+
+
+_UNDERSCORED_NAME = re.compile(rf"(?<![\w-])[{_CAPITAL}][a-z\u00C0-\u024F]+(?:_[{_CAPITAL}][a-z\u00C0-\u024F]+)+(?![\w-])")
 
 
 def read_minutes(body: str, *, message_id: str, date: datetime | None, author: str = "") -> ProseMinutes:
@@ -370,6 +376,10 @@ _MARKERS = ((re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:agreed|accepted)\s+", re.IGNO
             (re.compile(r"\A(\s*)(?:[-*•+]\s+)?(@[\w.-]+(?:\s*(?:[+,&/]|and)\s*@[\w.-]+)*\s*:\s+)(?=(?:" + "|".join(_TASK_VERB_BASES) + r")\b)"),
              r"\1- Action: \2"),  # not "@jkruk: worried about breaking dashboards"
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:info|link|idea|topic)\s+", re.IGNORECASE), r"\1- "),
+            # W3C minutes' summary of actions: "[NEW] ACTION: Omar to ...", "[OPEN] ACTION-43: Beatriz to ...", "[DONE] ..."
+            (re.compile(r"\A(\s*)\[NEW\]\s+ACTION(?:-\d+)?:\s*"), r"\1- Action: "),
+            (re.compile(r"\A(\s*)\[(?:OPEN|PENDING|CONTINUES|CONTINUING)\]\s+ACTION(?:-\d+)?:\s*(.*)"), r"\1- \2 -- pending"),
+            (re.compile(r"\A(\s*)\[(?:DONE|CLOSED|COMPLETED)\]\s+ACTION(?:-\d+)?:\s*(.*)"), r"\1- \2 -- done"),
             (re.compile(r"\b(?:AI|AP|TODO|ACTION)\s*[(\[]([^)\]]{2,60})[)\]]\s*[*_]*\s*:\s*[*_]*\s*(.+)"), r"AI: \1: \2"))
 
 
@@ -868,7 +878,7 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
 _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|(?:he|she)\s+will\b)|\s+and\s+(?=I'll\b|I will\b)|"
-                           r"(?:\s+and|:)\s+(?=(?:he|she)(?:\s+will|'ll|’ll)\s)|"  # "Lucas thinks it is the theme and he will open an issue"
+                           r"(?:\s+and(?:\s+also)?|:)\s+(?=(?:he|she)(?:\s+will|'ll|’ll)\s)|"  # "Lucas thinks it is the theme and he will open an issue"
                            rf",\s+so\s+(?=I(?:'ll|’ll| will)\s|{_NAMES}\s+(?:will|said|agreed|volunteered|offered|is going)\s)|"  # ", so Marcus will ..."
                            rf"(?:\s+and|\s+(?:--|[–—])|,)\s+(?={_NAMES}\s+(?:will|agreed|volunteered|offered|is going|are going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
@@ -936,7 +946,7 @@ def _sentences(paragraph: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
             if not re.fullmatch(_NAMES, sentence[pieces[-1]:found.start()].strip()):
                 pieces.append(found.end())
         for piece in pieces[1:] + [len(sentence)]:
-            clause = re.sub(r"(?:,\s*(?:and|but|while|whereas)|\s+and)?[\s,;]*\Z", "", sentence[clause_start:piece])
+            clause = re.sub(r"(?:(?:,\s*(?:and|but|while|whereas)|\s+and)(?:\s+also)?)?[\s,;]*\Z", "", sentence[clause_start:piece])
             if clause.strip():
                 clause = clause.strip()
                 yield max(number for offset, number in starts if offset <= begin + clause_start), clause

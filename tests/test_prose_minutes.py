@@ -858,3 +858,27 @@ Nobody knew how many distros ship 3.4, so Marta said she'd collect the numbers f
         ("add a release note to the PR", ("Jorge Saldana",)),
         ("collect the numbers from Repology", ("Marta Kowalczyk",)),
     ]
+
+
+def test_w3c_style_names_and_action_summaries_and_owner_due_on_one_line() -> None:
+    body = """Attendees
+  Present: Hannah_Lindgren, Omar_Farouk, Mei_Lin_Chow, Henrik Berg
+
+Henrik will ask on the forum for volunteers and also he will translate the settings app.
+TestSchedulerPerf_Affinity is flaky.
+
+Actions:
+Update the release schedule page. Owner: Hannah Lindgren Due: 20 April 2024
+
+Summary of action items
+[NEW] ACTION: Mei_Lin to run the test pages with NVDA and JAWS
+[OPEN] ACTION-43: Omar to contact the APG editors
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Hannah Lindgren")
+    assert set(minutes.attendees) == {"Hannah Lindgren", "Omar Farouk", "Mei Lin Chow", "Henrik Berg"}
+    assert [(i.text, i.owners, i.due) for i in minutes.items] == [
+        ("ask on the forum for volunteers", ("Henrik Berg",), None),
+        ("translate the settings app", ("Henrik Berg",), None),
+        ("Update the release schedule page", ("Hannah Lindgren",), date(2024, 4, 20)),
+        ("run the test pages with NVDA and JAWS", ("Mei Lin Chow",), None),  # ACTION-43 is an earlier one, still open
+    ]
