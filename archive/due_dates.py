@@ -53,7 +53,7 @@ def split_due(task: str, day: date | None) -> tuple[str, date | None]:
     task = re.sub(r"[\s-]+ish\W*\Z", "", task)  # "end of next week-ish"
     # a vague time names no day; "end of next week" is no vague "next week"
     task = re.sub(r"(?<!\bof),?\s+(?:(?:early |later )?this week|this weekend|over the weekend|(?:later )?this month|soon|asap|shortly|"
-                  r"(?:early |later )?next week|(?:in )?the next (?:few|couple of) days|tomorrow or so|(?:this|next) (?:cycle|quarter)|(?:some ?time|at some point) "
+                  r"(?:early |later )?next week|(?:in )?the next (?:few|couple of) days|tomorrow or so|(?:this|next) (?:cycle|quarter)|(?:right )?after the (?:call|meeting)|(?:some ?time|at some point) "
                   r"(?:this|next) (?:week|month))\b(?!['’]).*\Z", "", task)
     # "chase the speaker, Monday at the latest", "pair on the build, Thursday afternoon"
     task = re.sub(rf",\s+(?:target is\s+)?({_WEEKDAY})(?:\s+(?:at the latest|morning|afternoon|evening))?\s*\Z", r" by \1", task,

@@ -371,7 +371,10 @@ _DECISION_LABEL = re.compile(r"[*_]*(?:agreed|decided|decision|resolved|resoluti
 # Each marked line is an entry of its own, as a list's are.
 _MARKERS = ((re.compile(r"(\s*)(?:[-*•+]\s+)?#(?:agreed|accepted)\s+", re.IGNORECASE), r"\1- Agreed: "),
             (re.compile(r"(\s*)(?:[-*•+]\s+)?#action\s+", re.IGNORECASE), r"\1- Action: "),
-            (re.compile(r"\A(\s*)(?:[-*•+]\s+)?(?:→|=>)\s*(?=\S)"), r"\1- Action: "),  # "→ Jürgen writes to the release team"
+            # "→ Jürgen writes to the release team", "-> dsantos signs the contract", but not "-> DECIDED: ..."
+            (re.compile(r"\A(\s*)(?:[-*•+]\s+)?(?:→|=>|->)\s*(?=\S)(?!(?i:decided|agreed|decision|done|resolved|outcome|result)\b)"),
+             r"\1- Action: "),
+            (re.compile(rf"\A(\s*)(?=\[(?:{_NAMES}|\?+)\]\s+(?:[a-z]|I\s))"), r"\1- Action: "),  # "[Stéphane] file the transition bug"
             # "@yuki: announce the freeze ...", "@chiara + @lautaro: draft ...": a handle and a colon assign a task
             (re.compile(r"\A(\s*)(?:[-*•+]\s+)?(@[\w.-]+(?:\s*(?:[+,&/]|and)\s*@[\w.-]+)*\s*:\s+)(?=(?:" + "|".join(_TASK_VERB_BASES) + r")\b)"),
              r"\1- Action: \2"),  # not "@jkruk: worried about breaking dashboards"
@@ -978,6 +981,7 @@ def _action(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...], attendees
             continue  # a company or someone who was not there: an aside, not an assignment
         if owners:
             task = re.sub(r"\s*\((?=[^)]*\s(?!and\b|or\b)[a-z]{3})(?!" + DATE_IN_BRACKETS + r")[^)]*\)", "", match["task"])  # "(they still show the old installer)"
+            task = re.sub(r"\A(?:I(?:'ll|’ll| will)|will)\s+(?=[a-z])", "", task)  # "[Élodie] I will ask DSA ..."
             task, due = split_due(_task_alone(re.sub(r"\A(?:(?:also|then|now|still|again|jointly|together|finally|first|probably|just|"
                                                      r"personally|quickly|definitely|hopefully|actually)\s+)+", "", task)), day)
             stated = match.groupdict().get("due") or match.groupdict().get("after")

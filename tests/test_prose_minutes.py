@@ -882,3 +882,22 @@ Summary of action items
         ("Update the release schedule page", ("Hannah Lindgren",), date(2024, 4, 20)),
         ("run the test pages with NVDA and JAWS", ("Mei Lin Chow",), None),  # ACTION-43 is an earlier one, still open
     ]
+
+
+def test_arrows_and_names_in_brackets_open_lines_of_their_own() -> None:
+    body = """Present: Stéphane Guérin, Élodie Marchetti, Diego Santos (dsantos)
+
+* catering: two quotes in, we go with Fresco
+  -> dsantos signs the Fresco contract and pays the deposit by fri
+
+The remaining work (TODO)
+[Stéphane] file the transition bug before 22 May
+[Élodie] I will ask DSA for a bigger build VM
+[???] update the CI templates
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Élodie Marchetti")
+    assert [(i.kind, i.text, i.owners) for i in minutes.items] == [
+        ("action", "signs the Fresco contract and pays the deposit", ("Diego Santos",)),
+        ("action", "file the transition bug", ("Stéphane Guérin",)),
+        ("action", "ask DSA for a bigger build VM", ("Élodie Marchetti",)),
+    ]
