@@ -47,20 +47,28 @@ _DUE = re.compile(
     r"(?P<stated>\d{4}-\d\d-\d\d|\d{1,2}\s+[a-z]{3,9}(?:\s+\d{4})?|[a-z]{3,9}\s+\d{1,2}(?:,?\s+\d{4})?)\)?)?\)?",
     re.IGNORECASE)
 
+# A vague time names no day, and is left out of the task ("end of next week" is no vague "next week").
+_VAGUE = re.compile(r"(?<!\bof),?\s+(?:" + "|".join((
+    r"(?:early |later )?(?:this|next) week", r"this weekend", r"over the weekend", r"(?:later )?this month",
+    r"soon", r"asap", r"shortly", r"(?:in )?the next (?:few|couple of) days", r"tomorrow or so",
+    r"(?:this|next) (?:cycle|quarter)", r"(?:right )?after the (?:call|meeting)", r"(?:some ?time|at some point) (?:this|next) (?:week|month)",
+)) + r")\b(?!['’]).*\Z")
+# A day that ends a task without "by": "ring the library next Monday", "cut 0.14 29 Jun", "post it end of the month".
+_BARE_WHEN = re.compile(r"\s+(?:at\s+)?(" + "|".join((
+    rf"(?:next\s+)?{_WEEKDAY}", r"tomorrow", rf"\d{{1,2}}\s+{_MONTH}[a-z]*", rf"{_MONTH}[a-z]*\s+\d{{1,2}}",
+    r"(?:the\s+)?end of (?:the\s+|this\s+)?(?:next\s+)?(?:week|month)",
+)) + r")\Z", re.IGNORECASE)
+
 
 def split_due(task: str, day: date | None) -> tuple[str, date | None]:
     """Return the task without its due-date phrase, and the date it names (None when vague or unknown)."""
     task = re.sub(r"[\s-]+ish\W*\Z", "", task)  # "end of next week-ish"
-    # a vague time names no day; "end of next week" is no vague "next week"
-    task = re.sub(r"(?<!\bof),?\s+(?:(?:early |later )?this week|this weekend|over the weekend|(?:later )?this month|soon|asap|shortly|"
-                  r"(?:early |later )?next week|(?:in )?the next (?:few|couple of) days|tomorrow or so|(?:this|next) (?:cycle|quarter)|(?:right )?after the (?:call|meeting)|(?:some ?time|at some point) "
-                  r"(?:this|next) (?:week|month))\b(?!['’]).*\Z", "", task)
+    task = _VAGUE.sub("", task)
     # "chase the speaker, Monday at the latest", "pair on the build, Thursday afternoon"
     task = re.sub(rf",\s+(?:target is\s+)?({_WEEKDAY})(?:\s+(?:at the latest|morning|afternoon|evening))?\s*\Z", r" by \1", task,
                   flags=re.IGNORECASE)
     if not _DUE.search(task):  # "ring the library next Monday", "post it end of the month"
-        task = re.sub(rf"\s+(?:at\s+)?((?:next\s+)?{_WEEKDAY}|tomorrow|\d{{1,2}}\s+{_MONTH}[a-z]*|{_MONTH}[a-z]*\s+\d{{1,2}}|(?:the\s+)?end of (?:the\s+|this\s+)?(?:next\s+)?(?:week|month))\Z",
-                      r" by \1", task, flags=re.IGNORECASE)
+        task = _BARE_WHEN.sub(r" by \1", task)
     if not _DUE.search(task):  # "share the budget (9 June)", "draft (before next meeting)", "fix #4412 (Fri)"; not "(M-1)"
         bracketed = re.sub(rf"\s*\((?:due\s+)?(?P<when>(?:by|before)\s[^)]+|end of [^)]+|[^)]*\d[^)]*|(?i:{_SHORT_WEEKDAY})[a-z]*\.?)\)\s*\.?\Z",
                            lambda m: " " + m["when"] if m["when"].startswith(("by", "before")) else " by " + m["when"], task)
