@@ -108,7 +108,8 @@ _ACTION_SENTENCES = (
     ("prose: asked NAME to", re.compile(rf"(?:[Ww]e|[Tt]he \w+|[Ii])(?:'ll|’ll|\s+will)?\s+(?:also\s+)?ask(?:ed)?\s+(?P<owners>{_NAMES})\s+to\s+"
                                         rf"(?P<task>.+)")),
     # Minutes written in the present for what each will do: "Jörg writes the blog post", "Piotr asks his colleague ...".
-    ("prose: NAME does", re.compile(rf"(?P<owners>{_NAMES})\s+(?P<task>(?:{_PRESENT_TASK_VERBS})\s+(?!(?:whether|if|why|how|what|who|when|that)\b).+)")),
+    ("prose: NAME does", re.compile(rf"(?P<owners>{_NAMES})\s+(?P<task>(?:{_PRESENT_TASK_VERBS})\s+"
+                                    rf"(?!(?:whether|if|why|how|what|who|when|that)\b).+)")),  # not "Ravi asks whether ..."
     ("prose: action on NAME", re.compile(rf"(?:ACTION|[Aa]ction|AI)\s+(?:on|for)\s+(?P<owners>{_NAMES})\s*(?::|to)\s+(?P<task>.+)")),
 )
 _NAME_TO = (("action list: NAME to task", re.compile(rf"(?P<owners>{_NAMES})\s+(?:to|will|should|shall)\s+(?P<task>.+)")),
@@ -124,7 +125,9 @@ _ACTION_ENTRIES = (
     ("action list: task (NAME)", re.compile(rf"(?P<task>.+?)\s*\((?:{_OWNER_LABEL}\s*:?\s*)?(?P<owners>{_NAMES})"
                                             rf"(?:\s*[,;]\s*(?P<due>[^)]*))?\)(?:\s+(?P<after>(?:by|before|due|until)\s.+?))?\s*\.?\Z")),
     ("action list: task, owner: NAME", re.compile(rf"(?P<task>.+?)[.,;]?\s+{_OWNER_LABEL}\s*:\s*(?P<owners>{_NAMES})"
-                                                  rf"(?:\s*(?:[,;]|\s(?i:due)\s*:)\s*(?P<due>.*?))?(?:\s*\([a-z][^)]*\))?\s*\.?\Z")),  # "(volunteered)"
+                                                  # "..., due 20 April", "... Due: 20 April", "... (volunteered)"
+                                                  rf"(?:\s*(?:[,;]|\s(?i:due)\s*:)\s*(?P<due>.*?))?(?:\s*\([a-z][^)]*\))?"
+                                                  rf"\s*\.?\Z")),
     ("action list: task - NAME", re.compile(rf"(?P<task>.+?)\s+(?:[–—-]{{1,2}}>?|→|=>)\s+(?P<owners>{_NAMES})(?:\s*,\s*(?P<due>.+?))?\s*\.?\Z")),
     ("action list: task [NAME]", re.compile(rf"(?P<task>.+?)\s*\[(?P<owners>{_NAMES})\]\s*\.?\Z")),
     # "Who: Mei Ling  What: sign the contract  When: 20 January", "Owner: Sarah Goldberg - Forward ... Due: 2024-05-10"
@@ -881,8 +884,9 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Ms|Mrs|St)|\b[A-Z])\
 
 # Where one sentence holds several clauses: "Tomasz will update the doc, and Lars agreed to review it".
 _CLAUSE_BREAK = re.compile(rf"(?:,\s*(?:and|but|while|whereas)\s+|;\s*)(?=[A-Z]|(?:he|she)\s+will\b)|\s+and\s+(?=I'll\b|I will\b)|"
-                           r"(?:\s+and(?:\s+also)?|:)\s+(?=(?:he|she)(?:\s+will|'ll|’ll)\s)|"  # "Lucas thinks it is the theme and he will open an issue"
-                           rf",\s+so\s+(?=I(?:'ll|’ll| will)\s|{_NAMES}\s+(?:will|said|agreed|volunteered|offered|is going)\s)|"  # ", so Marcus will ..."
+                           # "Lucas thinks it is the theme and he will open an issue", "..., so Marcus will ..."
+                           r"(?:\s+and(?:\s+also)?|:)\s+(?=(?:he|she)(?:\s+will|'ll|’ll)\s)|"
+                           rf",\s+so\s+(?=I(?:'ll|’ll| will)\s|{_NAMES}\s+(?:will|said|agreed|volunteered|offered|is going)\s)|"
                            rf"(?:\s+and|\s+(?:--|[–—])|,)\s+(?={_NAMES}\s+(?:will|agreed|volunteered|offered|is going|are going)\s+[a-z])")
 # What trails a task without being part of it: ", so we have something to compare against".
 _TRAILER = re.compile("(?:" + "|".join((
@@ -906,8 +910,9 @@ _TRAILER = re.compile("(?:" + "|".join((
     r",\s+(?:keeping|leaving|giving|allowing|in line with|to (?:give|allow|let|avoid|ensure|make sure|see|confirm))\b",
     r";",
     r"\s+(?:[–—]|--)\s+",
-    # but not a due date in brackets: "(end of June)", "(by next Friday)"
-    r"\s*\((?=(?:[^()\s]+\s+){2,}[^()]*\)\W*\Z)(?=[^()]*\b[a-z]{3})(?!(?:due|by|before|until|end of|next|this|target)\b|" + DATE_IN_BRACKETS + ")",  # a remark in brackets at the end: "(moved by Weber, seconded by Park)"
+    # a remark in brackets at the end, "(moved by Weber, seconded by Park)", but not a due date: "(end of June)", "(tue 20 feb)"
+    r"\s*\((?=(?:[^()\s]+\s+){2,}[^()]*\)\W*\Z)(?=[^()]*\b[a-z]{3})"
+    r"(?!(?:due|by|before|until|end of|next|this|target)\b|" + DATE_IN_BRACKETS + ")",
 )) + r")")
 
 
