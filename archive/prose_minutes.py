@@ -26,7 +26,7 @@ _SUBJECT = re.compile(
 _REPLY = re.compile(r"\s*(re|aw|sv|fwd?)\s*:", re.IGNORECASE)
 # "Present:", "Voting members present (5):", "Also present:", "Guests:", "On the call:".
 # "Here:" and "There:" only open a line: "Two changes here:" in a patch lists no people.
-_PRESENT_WORDS = r"attendees|attendance|attending|present|participants|in attendance|people present|who was there|who attended|on the call|" \
+_PRESENT_WORDS = r"attendees|attendance|attending|present on [\w.-]+|present|participants|in attendance|people present|who was there|who attended|on the call|" \
                  r"guests?|took part|around the table|people"
 _ATTENDEES = re.compile(rf"\s*(?:[*#-]+\s*)?(?:(?:(?!not\b)[A-Za-z]+\s+){{0,2}}?(?=(?:{_PRESENT_WORDS})\b)|(?=(?:here|there)\s*:))"
                         rf"({_PRESENT_WORDS}|here|there)(?:\s*\([^)]*\))?[*_]*\s*:[*_]*\s*(.*)", re.IGNORECASE)
@@ -202,8 +202,8 @@ def looks_like_minutes(subject: str, body: str) -> bool:
         "decided": bool(_GROUP_DECIDED.search(" ".join(lines))),
     }
     count = sum(signals.values())
-    if _SUBJECT.search(subject):
-        return count >= 1
+    if _SUBJECT.search(subject):  # "Notes from the user group": with some structure, or a sentence saying who was there
+        return count >= 1 or len(_attendees_in_prose(lines, "")) >= 2
     # "organisers meet notes", "SIG Node weekly - notes", "community call #14": minutes when they say who was there, as a
     # patch that makes "a system call" or "syncs headers" does not; not the next meeting's agenda or a proposal either
     if _MEETING_WORD.search(subject) and not re.search(r"\bagenda\b|\A\s*(?:\[[^]]*\]\s*)*(?:proposal|rfc|\[?vote|\[?discuss|call for)\b",
@@ -397,11 +397,14 @@ def _paired_owner_lines(lines: list[str]) -> list[str]:
     for pattern, replacement in _MARKERS:
         lines = [pattern.sub(replacement, line) for line in lines]
     paired = list(lines)
-    for index, (line, following) in enumerate(zip(lines, lines[1:])):
+    for index, (line, following, third) in enumerate(zip(lines, lines[1:], lines[2:] + [""])):
         owner = re.fullmatch(r"(\s*(?:[-*•+]\s+)?)(?:owners?|assignee|who)\s*:\s*(\S.*)", line, re.IGNORECASE)
         task = re.fullmatch(r"\s*(?:task|what|action)\s*:\s*(\S.*)", following, re.IGNORECASE)
         if owner and task:
-            paired[index], paired[index + 1] = "", f"{owner[1]}{task[1]} (owner: {owner[2]})"
+            bullet = owner[1] if owner[1].strip() else f"{owner[1]}- "  # an entry of its own, not a line of the paragraph above
+            paired[index], paired[index + 1] = "", f"{bullet}{task[1]} (owner: {owner[2]})"
+            if due := re.fullmatch(r"\s*(?:due|when|deadline)\s*:\s*(\S.*)", third, re.IGNORECASE):  # and "Due: 29 Sep" below
+                paired[index + 1], paired[index + 2] = f"{bullet}{task[1]} (owner: {owner[2]}; due {due[1]})", ""
     return paired
 
 
@@ -619,14 +622,14 @@ _JOINED = re.compile(rf"(?P<name>[{_CAPITAL}][\w'’-]+\s+{_NAME})(?:\s*\([^)]*\
 # "all five members attended both meetings: A, B and C", "A few of us (A, B and C) stayed behind".
 _ATTENDED = re.compile(r"\b(?:attended|attending|present|joined|were there|was there|stayed behind|took part|"
                        r"few of us|those present|of us|regulars were|attendees were|signed in|it was me|we were|on the call|turnout|"
-                       r"(?:small|smaller|big|bigger|good|usual) (?:group|crowd))\b"
+                       r"(?:small|smaller|big|bigger|good|usual) (?:group|crowd)|in the room were)\b"
                        r"(?:(?:[^.:]|(?<=\d)\.(?=\d)){0,90}?:\s*(?P<listed>[^.:]+)|[^.:()]{0,60}?(?:\(\s*(?P<inner>[^)]+)\)|\s+(?=(?-i:[A-Z]))(?P<names>[^.:]+)))",
                        re.IGNORECASE)
 
 
 def _attendees_in_prose(lines: list[str], author: str) -> tuple[str, ...]:
     """Return the people a sentence says attended, when the minutes have no attendees line."""
-    text = " ".join(line.strip() for line in lines)
+    text = re.sub(r"\b(?:Dr|Prof|Mr|Mrs|Ms)\.\s*", "", " ".join(line.strip() for line in lines))  # "Dr. Anil Mehta" ends no sentence
     for match in _ATTENDED.finditer(text):
         names = _split_names(match["listed"] or match["inner"] or match["names"], author)
         if match.group(0).casefold().startswith("it was me"):

@@ -901,3 +901,25 @@ The remaining work (TODO)
         ("action", "file the transition bug", ("Stéphane Guérin",)),
         ("action", "ask DSA for a bigger build VM", ("Élodie Marchetti",)),
     ]
+
+
+def test_owner_task_and_due_lines_a_group_named_in_a_sentence_and_present_on_irc() -> None:
+    body = """Present: Lena Vogt, Olu Bamidele
+
+2. Fixed layout
+We decided that fixed-layout rendering stays in core.
+  Owner: Lena
+  Task: land the deferred viewport parsing patch behind the new flag
+  Due: 29 Sep
+"""
+    minutes = read_minutes(body, message_id="m", date=TUESDAY, author="Olu Bamidele")
+    assert [(i.kind, i.text, i.owners, i.due) for i in minutes.items] == [
+        ("decision", "fixed-layout rendering stays in core", (), None),
+        ("action", "land the deferred viewport parsing patch behind the new flag", ("Lena Vogt",), date(2024, 9, 29)),
+    ]
+    assert looks_like_minutes("Notes from the Research Computing User Group, 8 August",
+                              "In the room were Dr. Anil Mehta from Physics, Beatriz Costa and Jonas Lindqvist.\n\n"
+                              "Harriet is going to write a cheat-sheet.\n")
+    assert looks_like_minutes("Re: [l10n-fr] IRC meeting on Thursday", "Hello again,\n\nso here the notes of Thursday's meeting.\n\n"
+                              "Present on IRC: Amélie Durand (me, notes), Lucie Marchand (lmarchand)\n")
+    assert not looks_like_minutes("Notes from the road", "I spent a week in Lisbon and met Ana Lima and João Silva.\n")
