@@ -402,9 +402,10 @@ def _paired_owner_lines(lines: list[str]) -> list[str]:
         task = re.fullmatch(r"\s*(?:task|what|action)\s*:\s*(\S.*)", following, re.IGNORECASE)
         if owner and task:
             bullet = owner[1] if owner[1].strip() else f"{owner[1]}- "  # an entry of its own, not a line of the paragraph above
-            paired[index], paired[index + 1] = "", f"{bullet}{task[1]} (owner: {owner[2]})"
-            if due := re.fullmatch(r"\s*(?:due|when|deadline)\s*:\s*(\S.*)", third, re.IGNORECASE):  # and "Due: 29 Sep" below
-                paired[index + 1], paired[index + 2] = f"{bullet}{task[1]} (owner: {owner[2]}; due {due[1]})", ""
+            due = re.fullmatch(r"\s*(?:due|when|deadline)\s*:\s*(\S.*)", third, re.IGNORECASE)  # and "Due: 29 Sep" below
+            paired[index], paired[index + 1] = "", f"{bullet}{task[1]} (owner: {owner[2]}{f'; due {due[1]}' if due else ''})"
+            if due:
+                paired[index + 2] = ""
     return paired
 
 
@@ -530,9 +531,9 @@ def _with_names(line: str, aliases: dict[str, str], *, bare: bool = True, follow
         if handle not in aliases:
             return match.group(0)
         # initials ("SL") are guessed only where an owner stands, as "CI" or "PR" elsewhere are no one
+        rest = line[match.end():] if line[match.end():].strip() else " " + following.strip()  # "and marisol" / "will write ..."
         if bare or match.group(0).startswith("@") or (_unlike_a_word(handle, aliases[handle]) and not handle.isupper()) or (
-                _owner_position(line[: match.end()] + (line[match.end():] if line[match.end():].strip() else " " + following.strip()),
-                                match.start(), match.end())):
+                _owner_position(line[: match.end()] + rest, match.start(), match.end())):
             return aliases[handle]
         return match.group(0)
     return re.sub(r"(?<![\w/.<\"“-])@?([A-Za-z][\w.-]{1,30})\b(?!\s*\()", named, line)  # not 'Jonas "jb" Berg'
